@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+
+namespace Gateway.Protocol.Routing;
+
+/// <summary>A route as users write it (HOCON kebab-case or JSON camelCase): what to match and where to send it.</summary>
+public sealed record RouteDefinition
+{
+    /// <summary>Unique route id, also the sharding entity id.</summary>
+    public string Id { get; init; } = "";
+
+    /// <summary>Path template: static segments, <c>{param}</c>, <c>{param:int}</c>, and a final <c>{**rest}</c>.</summary>
+    public string Path { get; init; } = "";
+
+    /// <summary>Name of the upstream that serves the route.</summary>
+    public string Upstream { get; init; } = "";
+
+    /// <summary>Hosts to match (exact, or <c>*.example.com</c>); empty matches any host.</summary>
+    public ImmutableArray<string> Hosts { get; init; } = [];
+
+    /// <summary>HTTP methods to match (upper case); empty matches any method.</summary>
+    public ImmutableArray<string> Methods { get; init; } = [];
+
+    /// <summary>Tie-breaker between routes of equal specificity: lower wins.</summary>
+    public int Order { get; init; }
+
+    /// <summary>How the path is rewritten before forwarding; null forwards the path unchanged.</summary>
+    public RouteRewrite? Rewrite { get; init; }
+
+    /// <summary>Overall time allowed for the upstream to answer; null uses the upstream's request timeout.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Headers added to or removed from the request sent upstream.</summary>
+    public HeaderTransforms RequestHeaders { get; init; } = HeaderTransforms.Empty;
+
+    /// <summary>Headers added to or removed from the response sent to the client.</summary>
+    public HeaderTransforms ResponseHeaders { get; init; } = HeaderTransforms.Empty;
+
+    /// <summary>Version assigned by the route's owner; 0 for a definition not yet accepted.</summary>
+    public long Version { get; init; }
+}

@@ -1,0 +1,14 @@
+namespace Gateway.Protocol.Upstreams;
+
+/// <summary>How an upstream picks the endpoint for the next request.</summary>
+public enum LoadBalancingMode
+{
+    /// <summary>Each endpoint in turn.</summary>
+    RoundRobin,
+
+    /// <summary>Smooth weighted round robin by endpoint weight.</summary>
+    Weighted,
+
+    /// <summary>Two endpoints at random, the one with fewer requests in flight.</summary>
+    PowerOfTwoChoices,
+}

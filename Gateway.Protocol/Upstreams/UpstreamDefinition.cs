@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+
+namespace Gateway.Protocol.Upstreams;
+
+/// <summary>An upstream service as users write it: its endpoints and how traffic is spread and bounded.</summary>
+/// <remarks>Null limits take the values under <c>gateway.upstream-defaults</c> in the node's HOCON.</remarks>
+public sealed record UpstreamDefinition
+{
+    /// <summary>Unique upstream name, referenced by routes.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>The endpoints requests are spread over.</summary>
+    public ImmutableArray<EndpointDefinition> Endpoints { get; init; } = [];
+
+    /// <summary>How an endpoint is picked; null uses the default.</summary>
+    public LoadBalancingMode? LoadBalancing { get; init; }
+
+    /// <summary>Most requests forwarded at once; null uses the default.</summary>
+    public int? MaxInFlight { get; init; }
+
+    /// <summary>Most requests waiting for an in-flight slot before new ones are shed with 503; null uses the default.</summary>
+    public int? MaxQueued { get; init; }
+
+    /// <summary>Time allowed to open a connection to an endpoint; null uses the default.</summary>
+    public TimeSpan? ConnectTimeout { get; init; }
+
+    /// <summary>Time allowed for the endpoint to send response headers; null uses the default.</summary>
+    public TimeSpan? RequestTimeout { get; init; }
+
+    /// <summary>Version assigned by the owner; 0 for a definition not yet accepted.</summary>
+    public long Version { get; init; }
+}
