@@ -1,0 +1,112 @@
+using Akka;
+using Gateway.Actors.Routing;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Actors.Forwarding;
+
+/// <summary>
+/// One client request on its way upstream: its place in the upstream's admission pipeline and the transform that
+/// shapes the outgoing request and the returned response. One object per request carries both, so the hot path
+/// allocates it once.
+/// </summary>
+public sealed class ProxyRequest : HttpTransformer
+{
+    private static readonly Task<NotUsed> Released = Task.FromResult(NotUsed.Instance);
+
+    // Admission completes on the stream's thread; the request must go on on the pool, not on the stream actor.
+    private readonly TaskCompletionSource<bool> _admitted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<NotUsed> _finished = new();
+
+    internal ProxyRequest(HttpContext context, CompiledRoute route, string destinationPath, string requestId, string traceParent)
+    {
+        Context = context;
+        Route = route;
+        DestinationPath = destinationPath;
+        RequestId = requestId;
+        TraceParent = traceParent;
+    }
+
+    /// <summary>The client's request.</summary>
+    public HttpContext Context { get; }
+
+    /// <summary>The route it matched.</summary>
+    public CompiledRoute Route { get; }
+
+    /// <summary>Path sent upstream after the route's rewrite.</summary>
+    public string DestinationPath { get; }
+
+    /// <summary>Request id passed on or generated.</summary>
+    public string RequestId { get; }
+
+    /// <summary>W3C traceparent passed on or started.</summary>
+    public string TraceParent { get; }
+
+    /// <summary>Called by the pipeline when an in-flight slot is free; the returned task holds the slot until the request ends.</summary>
+    internal Task<NotUsed> Admit() => _admitted.TrySetResult(true) ? _finished.Task : Released;
+
+    /// <summary>Waits for admission; false when the client went away first (the slot, if later granted, is handed straight back).</summary>
+    internal async ValueTask<bool> WaitForAdmissionAsync(CancellationToken aborted)
+    {
+        if (_admitted.Task.IsCompleted) return true;
+        using (aborted.UnsafeRegister(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), _admitted))
+        {
+            return await _admitted.Task.ConfigureAwait(false) && !aborted.IsCancellationRequested;
+        }
+    }
+
+    /// <summary>Gives the in-flight slot back to the pipeline.</summary>
+    internal void Finish() => _finished.TrySetResult(NotUsed.Instance);
+
+    /// <inheritdoc />
+    public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        var copied = base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        if (!copied.IsCompletedSuccessfully) return Await(copied, httpContext, proxyRequest, destinationPrefix);
+        Shape(httpContext, proxyRequest, destinationPrefix);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var copied = base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        var headers = httpContext.Response.Headers;
+        headers["X-Request-Id"] = RequestId;
+        Route.ResponseHeaders.Apply(headers);
+        return copied;
+    }
+
+    private async ValueTask Await(ValueTask copied, HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix)
+    {
+        await copied.ConfigureAwait(false);
+        Shape(httpContext, proxyRequest, destinationPrefix);
+    }
+
+    private void Shape(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix)
+    {
+        var request = httpContext.Request;
+        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(DestinationPath), request.QueryString);
+
+        var headers = proxyRequest.Headers;
+        // The upstream is addressed by its own name; the client's host travels in X-Forwarded-Host.
+        headers.Host = null;
+        var remote = httpContext.Connection.RemoteIpAddress;
+        if (remote is not null)
+        {
+            var client = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4().ToString() : remote.ToString();
+            var prior = request.Headers["X-Forwarded-For"];
+            headers.Remove("X-Forwarded-For");
+            headers.TryAddWithoutValidation("X-Forwarded-For", prior.Count == 0 ? client : $"{prior}, {client}");
+        }
+        headers.Remove("X-Forwarded-Proto");
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
+        headers.Remove("X-Forwarded-Host");
+        if (request.Host.HasValue) headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
+        headers.Remove("X-Request-Id");
+        headers.TryAddWithoutValidation("X-Request-Id", RequestId);
+        headers.Remove("traceparent");
+        headers.TryAddWithoutValidation("traceparent", TraceParent);
+        Route.RequestHeaders.Apply(proxyRequest);
+    }
+}

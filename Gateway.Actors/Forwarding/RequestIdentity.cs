@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Actors.Forwarding;
+
+/// <summary>Request id and W3C trace context: passed on when the client sent valid ones, started otherwise.</summary>
+public static class RequestIdentity
+{
+    /// <summary>The client's X-Request-Id when it is 1-128 visible ASCII characters, else a new one.</summary>
+    public static string RequestId(HttpRequest request)
+    {
+        var given = request.Headers["X-Request-Id"];
+        if (given.Count == 1 && given[0] is { Length: > 0 and <= 128 } id && IsVisibleAscii(id)) return id;
+        return ActivityTraceId.CreateRandom().ToHexString();
+    }
+
+    /// <summary>The client's traceparent when well formed (version 00), else a new sampled one with a random trace id.</summary>
+    public static string TraceParent(HttpRequest request)
+    {
+        var given = request.Headers.TraceParent;
+        if (given.Count == 1 && given[0] is { } value && IsValidTraceParent(value)) return value;
+        return $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+    }
+
+    /// <summary>The trace id (32 hex) inside a traceparent.</summary>
+    public static string TraceId(string traceParent) => traceParent.Substring(3, 32);
+
+    /// <summary>True for <c>00-{32 hex, not all 0}-{16 hex, not all 0}-{2 hex}</c>.</summary>
+    public static bool IsValidTraceParent(string value)
+    {
+        if (value.Length != 55 || !value.StartsWith("00-", StringComparison.Ordinal) || value[35] != '-' || value[52] != '-') return false;
+        var trace = value.AsSpan(3, 32);
+        var span = value.AsSpan(36, 16);
+        return IsLowerHex(trace) && IsLowerHex(span) && IsLowerHex(value.AsSpan(53, 2))
+            && trace.ContainsAnyExcept('0') && span.ContainsAnyExcept('0');
+    }
+
+    private static bool IsLowerHex(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (!(char.IsAsciiDigit(c) || c is >= 'a' and <= 'f')) return false;
+        }
+        return true;
+    }
+
+    private static bool IsVisibleAscii(string s)
+    {
+        foreach (var c in s)
+        {
+            if (c is < '!' or > '~') return false;
+        }
+        return true;
+    }
+}

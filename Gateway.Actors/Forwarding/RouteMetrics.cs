@@ -1,0 +1,27 @@
+using Prometheus;
+
+namespace Gateway.Actors.Forwarding;
+
+/// <summary>One route's labelled metric children, looked up once when the route is compiled.</summary>
+public sealed class RouteMetrics
+{
+    private readonly Counter.Child[] _byClass;
+    private readonly Histogram.Child _duration;
+
+    /// <summary>Resolves the children for <paramref name="routeId"/> on <paramref name="upstream"/>.</summary>
+    public RouteMetrics(string routeId, string upstream)
+    {
+        _byClass = Enumerable.Range(0, 6)
+            .Select(c => GatewayMetrics.Requests.WithLabels(routeId, upstream, c == 0 ? "other" : $"{c}xx"))
+            .ToArray();
+        _duration = GatewayMetrics.Duration.WithLabels(routeId);
+    }
+
+    /// <summary>Records one answered request.</summary>
+    public void Record(int status, long startTimestamp)
+    {
+        var statusClass = status / 100;
+        _byClass[statusClass is >= 1 and <= 5 ? statusClass : 0].Inc();
+        _duration.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
+    }
+}

@@ -1,0 +1,51 @@
+using Gateway.Actors.Forwarding;
+using Gateway.Actors.Upstreams;
+using Gateway.Protocol.Routing;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Actors.Routing;
+
+/// <summary>A route prepared for the hot path: its upstream, rewrite, header transforms, timeouts and metric children.</summary>
+public sealed class CompiledRoute
+{
+    /// <summary>Compiles <paramref name="definition"/> onto <paramref name="upstream"/>.</summary>
+    public CompiledRoute(RouteDefinition definition, PathTemplate path, UpstreamRuntime upstream)
+    {
+        Definition = definition;
+        Id = definition.Id;
+        Path = path;
+        Upstream = upstream;
+        Rewriter = PathRewriter.Create(definition.Rewrite, path);
+        RequestHeaders = new CompiledHeaderTransforms(definition.RequestHeaders);
+        ResponseHeaders = new CompiledHeaderTransforms(definition.ResponseHeaders);
+        ForwarderConfig = new ForwarderRequestConfig { ActivityTimeout = definition.Timeout ?? upstream.RequestTimeout };
+        Metrics = new RouteMetrics(Id, upstream.Name);
+    }
+
+    /// <summary>The accepted definition.</summary>
+    public RouteDefinition Definition { get; }
+
+    /// <summary>Route id.</summary>
+    public string Id { get; }
+
+    /// <summary>Parsed path template.</summary>
+    public PathTemplate Path { get; }
+
+    /// <summary>The upstream serving the route.</summary>
+    public UpstreamRuntime Upstream { get; }
+
+    /// <summary>Path rewrite.</summary>
+    public PathRewriter Rewriter { get; }
+
+    /// <summary>Request header transforms.</summary>
+    public CompiledHeaderTransforms RequestHeaders { get; }
+
+    /// <summary>Response header transforms.</summary>
+    public CompiledHeaderTransforms ResponseHeaders { get; }
+
+    /// <summary>Per-request forwarder settings (idle timeout = route timeout or upstream request timeout).</summary>
+    public ForwarderRequestConfig ForwarderConfig { get; }
+
+    /// <summary>Metric children.</summary>
+    public RouteMetrics Metrics { get; }
+}

@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Event;
+using Gateway.Actors.Upstreams;
+using Gateway.Protocol.Configuration;
+using Gateway.Protocol.Routing;
+
+namespace Gateway.Actors.Routing;
+
+/// <summary>
+/// <c>/user/route-table</c>: takes the node's definitions, has the upstreams actor bring its upstreams in line, then
+/// compiles the routes into an immutable table and swaps it into the <see cref="RouteTableHolder"/>.
+/// </summary>
+public sealed class RouteTableActor : ReceiveActor
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly RouteTableHolder _holder;
+    private readonly IActorRef _upstreams;
+    private GatewayDefinitions _pending = GatewayDefinitions.Empty;
+    private long _generation;
+
+    /// <summary>Props for the route-table actor publishing to <paramref name="holder"/>.</summary>
+    public static Props Props(RouteTableHolder holder, IActorRef upstreams) =>
+        Akka.Actor.Props.Create(() => new RouteTableActor(holder, upstreams));
+
+    private RouteTableActor(RouteTableHolder holder, IActorRef upstreams)
+    {
+        _holder = holder;
+        _upstreams = upstreams;
+        Receive<ApplyDefinitions>(msg =>
+        {
+            _pending = msg.Definitions;
+            _generation++;
+            _upstreams.Tell(new ApplyUpstreams(msg.Definitions.Upstreams, _generation));
+        });
+        Receive<UpstreamsApplied>(msg =>
+        {
+            // A newer ApplyDefinitions is already on its way through the upstreams actor.
+            if (msg.Generation != _generation) return;
+            Publish(msg.Runtimes);
+        });
+    }
+
+    private void Publish(ImmutableDictionary<string, UpstreamRuntime> runtimes)
+    {
+        var (table, skipped) = Compile(_pending, runtimes);
+        _holder.Publish(table, runtimes.Values.ToArray());
+        foreach (var reason in skipped) _log.Warning("Route skipped: {Reason}", reason);
+        _log.Info("Route table {Generation} published with {RouteCount} routes onto {UpstreamCount} upstreams",
+            _generation, table.Count, runtimes.Count);
+        Context.System.EventStream.Publish(new RouteTablePublished(_generation, table.Count, skipped));
+    }
+
+    /// <summary>Compiles the routes of <paramref name="definitions"/> whose upstream has a runtime; returns why others were skipped.</summary>
+    internal static (RouteTable<CompiledRoute> Table, ImmutableArray<string> Skipped) Compile(
+        GatewayDefinitions definitions, IReadOnlyDictionary<string, UpstreamRuntime> runtimes)
+    {
+        var entries = new List<RouteTableEntry<CompiledRoute>>(definitions.Routes.Length);
+        var skipped = ImmutableArray.CreateBuilder<string>();
+        foreach (var route in definitions.Routes)
+        {
+            if (!PathTemplate.TryParse(route.Path, out var template, out var error))
+            {
+                skipped.Add($"route '{route.Id}': {error}");
+                continue;
+            }
+            if (!runtimes.TryGetValue(route.Upstream, out var runtime))
+            {
+                skipped.Add($"route '{route.Id}': upstream '{route.Upstream}' does not exist");
+                continue;
+            }
+            var compiled = new CompiledRoute(route, template!, runtime);
+            entries.Add(new RouteTableEntry<CompiledRoute>(route.Id, route.Hosts, route.Methods, template!, route.Order, compiled));
+        }
+        return (RouteTable<CompiledRoute>.Compile(entries), skipped.ToImmutable());
+    }
+}

@@ -1,0 +1,17 @@
+using System.Collections.Immutable;
+using Gateway.Actors.Upstreams;
+using Gateway.Protocol.Configuration;
+
+namespace Gateway.Actors.Routing;
+
+/// <summary>Sent to the route-table actor with the node's complete, validated set of upstreams and routes to serve.</summary>
+public sealed record ApplyDefinitions(GatewayDefinitions Definitions);
+
+/// <summary>Sent by the route-table actor to the upstreams actor: make these the node's upstreams.</summary>
+public sealed record ApplyUpstreams(ImmutableArray<Protocol.Upstreams.UpstreamDefinition> Upstreams, long Generation);
+
+/// <summary>Reply of the upstreams actor to <see cref="ApplyUpstreams"/>: the runtimes routes may now point at.</summary>
+public sealed record UpstreamsApplied(ImmutableDictionary<string, UpstreamRuntime> Runtimes, long Generation);
+
+/// <summary>Published on the event stream by the route-table actor after it swapped in a new table.</summary>
+public sealed record RouteTablePublished(long Generation, int RouteCount, ImmutableArray<string> SkippedRoutes);

@@ -1,0 +1,26 @@
+using Akka.Hosting;
+using Gateway.Actors.Upstreams;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Actors.Routing;
+
+/// <summary>Registry keys of the routing actors.</summary>
+public sealed class RouteTableActorKey;
+
+/// <summary>Registry key of the upstreams actor.</summary>
+public sealed class UpstreamsActorKey;
+
+/// <summary>Akka.Hosting registration of <c>/user/upstreams</c> and <c>/user/route-table</c>.</summary>
+public static class RoutingActorsExtensions
+{
+    /// <summary>Starts the upstreams and route-table actors; the route table publishes into the DI <see cref="RouteTableHolder"/>.</summary>
+    public static AkkaConfigurationBuilder AddGatewayRouting(this AkkaConfigurationBuilder builder, UpstreamDefaults defaults) =>
+        builder.WithActors((system, registry, resolver) =>
+        {
+            var holder = resolver.GetService<RouteTableHolder>();
+            var upstreams = system.ActorOf(UpstreamsActor.Props(defaults), "upstreams");
+            var table = system.ActorOf(RouteTableActor.Props(holder, upstreams), "route-table");
+            registry.Register<UpstreamsActorKey>(upstreams);
+            registry.Register<RouteTableActorKey>(table);
+        });
+}

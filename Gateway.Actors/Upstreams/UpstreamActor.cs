@@ -1,0 +1,86 @@
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Streams;
+
+namespace Gateway.Actors.Upstreams;
+
+/// <summary>
+/// <c>/user/upstreams/{name}</c>: owns the upstream's Akka.Streams admission pipeline (materialized under this actor)
+/// and its pooled client. A changed definition attaches a new runtime: the old queue is closed and drains while the
+/// new one takes new requests.
+/// </summary>
+public sealed class UpstreamActor : ReceiveActor
+{
+    private static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(5);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IMaterializer _materializer = Context.Materializer();
+    private UpstreamRuntime _runtime;
+
+    /// <summary>Props for the actor serving <paramref name="runtime"/>.</summary>
+    public static Props Props(UpstreamRuntime runtime) => Akka.Actor.Props.Create(() => new UpstreamActor(runtime));
+
+    private UpstreamActor(UpstreamRuntime runtime)
+    {
+        _runtime = runtime;
+        Receive<AttachRuntime>(msg => Attach(msg.Runtime));
+        Receive<PipelineEnded>(msg => OnPipelineEnded(msg));
+        Receive<Retire>(msg =>
+        {
+            msg.Runtime.Pipeline.Complete();
+            if (!ReferenceEquals(msg.Runtime.Client, _runtime.Client)) DisposeLater(msg.Runtime);
+        });
+    }
+
+    /// <inheritdoc />
+    protected override void PreStart() => Start(_runtime);
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        // The materializer dies with this actor, so nothing would admit what is still queued: let it through on the
+        // old runtime (its client stays open until the requests are done), rather than leave clients hanging.
+        _runtime.Pipeline.Complete();
+        _runtime.Pipeline.AdmitRemaining();
+        DisposeLater(_runtime);
+    }
+
+    private void Attach(UpstreamRuntime next)
+    {
+        var previous = _runtime;
+        _runtime = next;
+        Start(next);
+        // Requests that read the previous route table may still queue on the old pipeline until the new table is
+        // published, so it keeps admitting for a while before it closes and drains.
+        Context.System.Scheduler.ScheduleTellOnce(RetireAfter, Self, new Retire(previous), Self);
+        _log.Info("Upstream {Upstream} now has {EndpointCount} endpoints ({LoadBalancing}, max in flight {MaxInFlight}, max queued {MaxQueued})",
+            next.Name, next.Endpoints.Length, next.LoadBalancing, next.Pipeline.MaxInFlight, next.Pipeline.MaxQueued);
+    }
+
+    private void Start(UpstreamRuntime runtime)
+    {
+        var self = Self;
+        runtime.Pipeline.Run(_materializer).ContinueWith(
+            t => self.Tell(new PipelineEnded(runtime, t.IsFaulted ? t.Exception?.GetBaseException() : null)),
+            TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    private void OnPipelineEnded(PipelineEnded ended)
+    {
+        if (!ReferenceEquals(ended.Runtime, _runtime)) return; // an old runtime drained, as intended
+        if (ended.Error is null) return;
+        _log.Error(ended.Error, "Admission pipeline of upstream {Upstream} failed; restarting it", _runtime.Name);
+        Start(_runtime);
+    }
+
+    private static void DisposeLater(UpstreamRuntime runtime)
+    {
+        // Requests already sent keep using the client until they end; give them their full timeout first.
+        var grace = runtime.RequestTimeout + TimeSpan.FromSeconds(5);
+        _ = Task.Delay(grace).ContinueWith(_ => runtime.Client.Dispose(), TaskScheduler.Default);
+    }
+
+    private sealed record Retire(UpstreamRuntime Runtime);
+
+    private sealed record PipelineEnded(UpstreamRuntime Runtime, Exception? Error);
+}

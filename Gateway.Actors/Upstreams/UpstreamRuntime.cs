@@ -1,0 +1,62 @@
+using Gateway.Actors.Forwarding;
+using Gateway.Actors.LoadBalancing;
+using Gateway.Protocol.Upstreams;
+
+namespace Gateway.Actors.Upstreams;
+
+/// <summary>
+/// Everything the hot path needs about one upstream, resolved against the defaults: endpoints, balancer, the pooled
+/// HTTP client and the admission pipeline. Immutable apart from live counters; a changed definition gets a new one.
+/// </summary>
+public sealed class UpstreamRuntime
+{
+    /// <summary>Resolves <paramref name="definition"/> against <paramref name="defaults"/>, sharing <paramref name="client"/>.</summary>
+    public UpstreamRuntime(UpstreamDefinition definition, UpstreamDefaults defaults, HttpMessageInvoker client)
+    {
+        Definition = definition;
+        Name = definition.Name;
+        Endpoints = definition.Endpoints
+            .Select(e => new EndpointState(e.Url.TrimEnd('/'), e.Weight))
+            .ToArray();
+        LoadBalancing = definition.LoadBalancing ?? defaults.LoadBalancing;
+        Balancer = LoadBalancers.Create(LoadBalancing, definition.Endpoints.Select(e => e.Weight).ToArray());
+        RequestTimeout = definition.RequestTimeout ?? defaults.RequestTimeout;
+        ConnectTimeout = definition.ConnectTimeout ?? defaults.ConnectTimeout;
+        RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(defaults.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Pipeline = new UpstreamPipeline(definition.MaxInFlight ?? defaults.MaxInFlight, definition.MaxQueued ?? defaults.MaxQueued);
+        Client = client;
+    }
+
+    /// <summary>The definition this runtime was built from.</summary>
+    public UpstreamDefinition Definition { get; }
+
+    /// <summary>Upstream name.</summary>
+    public string Name { get; }
+
+    /// <summary>Endpoints in definition order.</summary>
+    public EndpointState[] Endpoints { get; }
+
+    /// <summary>Effective load-balancing mode.</summary>
+    public LoadBalancingMode LoadBalancing { get; }
+
+    /// <summary>Picks endpoints for requests.</summary>
+    public ILoadBalancer Balancer { get; }
+
+    /// <summary>Time allowed for response headers (and, while streaming, between reads).</summary>
+    public TimeSpan RequestTimeout { get; }
+
+    /// <summary>Time allowed to connect.</summary>
+    public TimeSpan ConnectTimeout { get; }
+
+    /// <summary>Retry-After header value (seconds) on a shed.</summary>
+    public string RetryAfterSeconds { get; }
+
+    /// <summary>Bounded queue and in-flight limit.</summary>
+    public UpstreamPipeline Pipeline { get; }
+
+    /// <summary>Pooled keep-alive client shared by every request to this upstream.</summary>
+    public HttpMessageInvoker Client { get; }
+
+    /// <summary>Requests in flight to all endpoints from this node.</summary>
+    public int InFlight => Endpoints.Sum(e => e.InFlight);
+}

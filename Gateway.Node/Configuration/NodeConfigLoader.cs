@@ -1,0 +1,94 @@
+using System.Reflection;
+using Akka.Configuration;
+
+namespace Gateway.Node.Configuration;
+
+/// <summary>
+/// Builds the node's HOCON from its layers, highest first: <c>--set key=value</c> arguments, GATEWAY_* environment
+/// variables, the <c>--config</c> file (or, without one, the embedded sample node), and the embedded defaults.
+/// </summary>
+public static class NodeConfigLoader
+{
+    /// <summary>Environment variables and the HOCON key each one sets.</summary>
+    public static readonly IReadOnlyDictionary<string, string> EnvironmentKeys = new Dictionary<string, string>
+    {
+        ["GATEWAY_INGRESS_PORT"] = "gateway.ingress.port",
+        ["GATEWAY_ADMIN_PORT"] = "gateway.admin.port",
+        ["GATEWAY_ADMIN_HOSTNAME"] = "gateway.admin.hostname",
+        ["GATEWAY_ADMIN_TOKEN"] = "gateway.admin.token",
+        ["GATEWAY_LOG_LEVEL"] = "gateway.logging.level",
+        ["GATEWAY_HOSTNAME"] = "akka.remote.dot-netty.tcp.hostname",
+        ["GATEWAY_PORT_REMOTE"] = "akka.remote.dot-netty.tcp.port",
+    };
+
+    /// <summary>The embedded defaults (<c>hocon/gateway.conf</c>).</summary>
+    public static Config Defaults => ConfigurationFactory.ParseString(ReadResource("gateway.conf"));
+
+    /// <summary>Loads the layered config for <paramref name="args"/> and <paramref name="environment"/>.</summary>
+    /// <exception cref="ArgumentException">An argument is unknown or malformed.</exception>
+    public static Config Load(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
+    {
+        string? file = null;
+        var sets = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--config" or "-c" when i + 1 < args.Count:
+                    file = args[++i];
+                    break;
+                case "--set" when i + 1 < args.Count && args[i + 1].Contains('='):
+                    sets.Add(args[++i]);
+                    break;
+                default:
+                    throw new ArgumentException($"unknown or incomplete argument '{args[i]}'. Usage: Gateway.Node [--config FILE.conf] [--set key=value]...");
+            }
+        }
+
+        var node = file is null
+            ? ConfigurationFactory.ParseString(ReadResource("node.sample.conf"))
+            : ConfigurationFactory.ParseString(ReadFile(file));
+
+        var config = FromEnvironment(environment).WithFallback(node).WithFallback(Defaults);
+        foreach (var set in sets.AsEnumerable().Reverse())
+        {
+            var eq = set.IndexOf('=');
+            config = ConfigurationFactory.ParseString($"{set[..eq].Trim()} = {Quote(set[(eq + 1)..].Trim())}").WithFallback(config);
+        }
+        return config;
+    }
+
+    private static Config FromEnvironment(IReadOnlyDictionary<string, string?> environment)
+    {
+        var lines = new List<string>();
+        foreach (var (variable, key) in EnvironmentKeys)
+        {
+            if (environment.TryGetValue(variable, out var value) && !string.IsNullOrWhiteSpace(value))
+                lines.Add($"{key} = {Quote(value.Trim())}");
+        }
+        if (environment.TryGetValue("GATEWAY_SEEDS", out var seeds) && !string.IsNullOrWhiteSpace(seeds))
+        {
+            var list = seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Quote);
+            lines.Add($"akka.cluster.seed-nodes = [{string.Join(", ", list)}]");
+        }
+        return ConfigurationFactory.ParseString(string.Join('\n', lines));
+    }
+
+    // Values are written as HOCON strings, so a URL's ':' or '//' is not read as syntax; a list or object passes as is.
+    private static string Quote(string value) =>
+        value.StartsWith('[') || value.StartsWith('{') || value.StartsWith('"') ? value : "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    private static string ReadFile(string path)
+    {
+        if (!File.Exists(path)) throw new ArgumentException($"config file '{path}' does not exist");
+        return File.ReadAllText(path);
+    }
+
+    private static string ReadResource(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"embedded resource '{name}' is missing from the build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

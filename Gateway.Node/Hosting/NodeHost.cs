@@ -1,0 +1,126 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Akka.Hosting;
+using Gateway.Actors.Forwarding;
+using Gateway.Actors.Routing;
+using Gateway.Actors.Upstreams;
+using Gateway.Node.Admin;
+using Gateway.Node.Configuration;
+using Gateway.Node.Sample;
+using Gateway.Protocol.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace Gateway.Node.Hosting;
+
+/// <summary>Composes a gateway node: HOCON, Serilog, Kestrel listeners, the actor system and the request pipeline.</summary>
+public static class NodeHost
+{
+    /// <summary>Builds the node for <paramref name="config"/> (see <see cref="NodeConfigLoader"/>).</summary>
+    /// <exception cref="ConfigurationException">The config or its route and upstream definitions are invalid; the message lists every error.</exception>
+    public static WebApplication Build(Config config)
+    {
+        var settings = NodeSettings.FromConfig(config);
+        var defaults = UpstreamDefaults.FromConfig(config);
+        var (definitions, errors) = GatewayDefinitions.FromConfig(config);
+        if (errors.Count > 0)
+            throw new ConfigurationException("invalid route or upstream definitions:\n  " + string.Join("\n  ", errors));
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        ConfigureLogging(builder, settings);
+        ConfigureKestrel(builder, settings);
+
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<RouteTableHolder>();
+        builder.Services.AddSingleton<IngressHandler>();
+        builder.Services.AddRouting();
+        if (settings.SampleEnabled)
+            builder.Services.AddHostedService(sp => new EchoUpstream(settings.SampleEchoPort, sp.GetRequiredService<ILogger<EchoUpstream>>()));
+
+        builder.Services.AddAkka("gateway", (akka, _) =>
+        {
+            akka.AddHocon(config, HoconAddMode.Prepend)
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
+                .AddGatewayRouting(defaults)
+                .AddStartup((system, registry) =>
+                {
+                    // No seed nodes: this node is a cluster of one, so one machine runs the same code path as many.
+                    var cluster = Cluster.Get(system);
+                    if (!settings.HasSeedNodes) cluster.Join(cluster.SelfAddress);
+                    registry.Get<RouteTableActorKey>().Tell(new ApplyDefinitions(definitions));
+                });
+        });
+
+        var app = builder.Build();
+        RegisterGauges(app.Services.GetRequiredService<RouteTableHolder>());
+
+        var ingress = app.Services.GetRequiredService<IngressHandler>();
+        var adminPort = settings.AdminPort;
+        // Proxied traffic never goes through endpoint routing: everything not on the admin port goes straight to the handler.
+        app.Use((context, next) => context.Connection.LocalPort == adminPort ? next(context) : ingress.HandleAsync(context));
+        app.UseRouting();
+        app.MapAdmin(adminPort);
+        return app;
+    }
+
+    private static void ConfigureLogging(WebApplicationBuilder builder, NodeSettings settings)
+    {
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog(logger =>
+        {
+            logger.MinimumLevel.Is(settings.LogLevel)
+                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+                .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+                .Enrich.FromLogContext();
+            if (settings.LogJson) logger.WriteTo.Console(new CompactJsonFormatter());
+            else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+        });
+    }
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, NodeSettings settings)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Bodies stream through; per-route limits belong to route policies, not to a global cap.
+            kestrel.Limits.MaxRequestBodySize = null;
+            Listen(kestrel, settings.IngressHost, settings.IngressPort, HttpProtocols.Http1);
+            if (settings.H2cPort > 0) Listen(kestrel, settings.IngressHost, settings.H2cPort, HttpProtocols.Http2);
+            Listen(kestrel, settings.AdminHost, settings.AdminPort, HttpProtocols.Http1);
+        });
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string host, int port, HttpProtocols protocols)
+    {
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) host = "127.0.0.1";
+        var address = host is "0.0.0.0" or "*" ? IPAddress.Any : IPAddress.Parse(host);
+        kestrel.Listen(address, port, listen => listen.Protocols = protocols);
+    }
+
+    private static void RegisterGauges(RouteTableHolder holder)
+    {
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        {
+            foreach (var upstream in holder.Upstreams)
+            {
+                GatewayMetrics.InFlight.WithLabels(upstream.Name).Set(upstream.InFlight);
+                GatewayMetrics.QueueDepth.WithLabels(upstream.Name).Set(upstream.Pipeline.QueueDepth);
+            }
+        });
+    }
+}

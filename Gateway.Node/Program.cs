@@ -1,0 +1,19 @@
+using Akka.Configuration;
+using Gateway.Node.Configuration;
+using Gateway.Node.Hosting;
+
+try
+{
+    var environment = Environment.GetEnvironmentVariables()
+        .Cast<System.Collections.DictionaryEntry>()
+        .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+    var config = NodeConfigLoader.Load(args, environment);
+    var app = NodeHost.Build(config);
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is ArgumentException or ConfigurationException)
+{
+    Console.Error.WriteLine($"gateway: {ex.Message}");
+    return 2;
+}
