@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+
+namespace Gateway.Actors.Routing;
+
+/// <summary>A route as the tree stores it, with what each lookup needs precomputed.</summary>
+internal sealed class RouteLeaf<T>
+    where T : class
+{
+    public RouteLeaf(RouteTableEntry<T> entry)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(entry.Id);
+        ArgumentNullException.ThrowIfNull(entry.Path);
+        ArgumentNullException.ThrowIfNull(entry.Value);
+        Id = entry.Id;
+        Order = entry.Order;
+        Value = entry.Value;
+        Template = entry.Path.Text;
+        CaptureNames = entry.Path.CaptureNames;
+        Methods = entry.Methods.IsDefault
+            ? []
+            : entry.Methods
+                .Where(m => !string.IsNullOrWhiteSpace(m))
+                .Select(m => m.Trim().ToUpperInvariant())
+                .Distinct(StringComparer.Ordinal)
+                .ToArray();
+    }
+
+    public string Id { get; }
+
+    public int Order { get; }
+
+    public T Value { get; }
+
+    public string Template { get; }
+
+    public ImmutableArray<string> CaptureNames { get; }
+
+    /// <summary>Upper-case methods; empty allows every method.</summary>
+    public string[] Methods { get; }
+
+    public bool AllowsAnyMethod => Methods.Length == 0;
+
+    public bool Allows(ReadOnlySpan<char> method)
+    {
+        if (Methods.Length == 0) return true;
+        foreach (var allowed in Methods)
+        {
+            if (method.Equals(allowed, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Priority among routes ending on the same node: routes naming methods first, then lower order, then id.</summary>
+    public static int ComparePriority(RouteLeaf<T> x, RouteLeaf<T> y)
+    {
+        var byMethods = x.AllowsAnyMethod.CompareTo(y.AllowsAnyMethod);
+        if (byMethods != 0) return byMethods;
+        var byOrder = x.Order.CompareTo(y.Order);
+        return byOrder != 0 ? byOrder : string.CompareOrdinal(x.Id, y.Id);
+    }
+}
