@@ -28,7 +28,7 @@ public sealed class PathRewriter
         var template = PathTemplate.Parse(text);
         var names = routePath.CaptureNames;
         var index = template.Segments
-            .Select(s => s.Kind == PathSegmentKind.Static ? -1 : names.IndexOf(s.Value, StringComparer.OrdinalIgnoreCase))
+            .Select(s => s.Kind == PathSegmentKind.Static ? -1 : names.IndexOf(s.Value, 0, names.Length, StringComparer.OrdinalIgnoreCase))
             .ToArray();
         return new PathRewriter(null, template.Segments.ToArray(), index);
     }

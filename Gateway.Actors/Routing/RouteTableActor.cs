@@ -23,7 +23,7 @@ public sealed class RouteTableActor : ReceiveActor
     public static Props Props(RouteTableHolder holder, IActorRef upstreams) =>
         Akka.Actor.Props.Create(() => new RouteTableActor(holder, upstreams));
 
-    private RouteTableActor(RouteTableHolder holder, IActorRef upstreams)
+    public RouteTableActor(RouteTableHolder holder, IActorRef upstreams)
     {
         _holder = holder;
         _upstreams = upstreams;

@@ -20,7 +20,7 @@ public sealed class UpstreamActor : ReceiveActor
     /// <summary>Props for the actor serving <paramref name="runtime"/>.</summary>
     public static Props Props(UpstreamRuntime runtime) => Akka.Actor.Props.Create(() => new UpstreamActor(runtime));
 
-    private UpstreamActor(UpstreamRuntime runtime)
+    public UpstreamActor(UpstreamRuntime runtime)
     {
         _runtime = runtime;
         Receive<AttachRuntime>(msg => Attach(msg.Runtime));

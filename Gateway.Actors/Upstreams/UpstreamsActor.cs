@@ -20,7 +20,7 @@ public sealed class UpstreamsActor : ReceiveActor
     /// <summary>Props for the node's upstreams actor.</summary>
     public static Props Props(UpstreamDefaults defaults) => Akka.Actor.Props.Create(() => new UpstreamsActor(defaults));
 
-    private UpstreamsActor(UpstreamDefaults defaults)
+    public UpstreamsActor(UpstreamDefaults defaults)
     {
         _defaults = defaults;
         Receive<ApplyUpstreams>(Apply);
