@@ -1,0 +1,92 @@
+using Akka.Configuration;
+using Gateway.Node.Configuration;
+using Gateway.Node.Hosting;
+using Microsoft.AspNetCore.Builder;
+
+namespace Gateway.Tests.Support;
+
+/// <summary>A gateway node started in this process on free loopback ports, with the given HOCON for its routes.</summary>
+public sealed class TestGateway : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestGateway(WebApplication app, int ingressPort, int adminPort, int h2cPort)
+    {
+        _app = app;
+        IngressPort = ingressPort;
+        AdminPort = adminPort;
+        H2cPort = h2cPort;
+        Client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{ingressPort}"),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    /// <summary>Ingress port.</summary>
+    public int IngressPort { get; }
+
+    /// <summary>Admin port.</summary>
+    public int AdminPort { get; }
+
+    /// <summary>h2c port.</summary>
+    public int H2cPort { get; }
+
+    /// <summary>Client for the ingress.</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>Client for the admin port.</summary>
+    public HttpClient Admin { get; }
+
+    /// <summary>Starts a node with <paramref name="gatewayHocon"/> (the body of a <c>gateway { }</c> block) and waits until it is ready.</summary>
+    public static async Task<TestGateway> StartAsync(string gatewayHocon)
+    {
+        var ingress = FreePort.Next();
+        var admin = FreePort.Next();
+        var h2c = FreePort.Next();
+        var node = ConfigurationFactory.ParseString($$"""
+            gateway {
+              ingress { hostname = "127.0.0.1", port = {{ingress}}, h2c-port = {{h2c}} }
+              admin { hostname = "127.0.0.1", port = {{admin}} }
+              logging.level = Warning
+              {{gatewayHocon}}
+            }
+            akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+            """);
+        var app = NodeHost.Build(node.WithFallback(NodeConfigLoader.Defaults));
+        await app.StartAsync();
+        var gateway = new TestGateway(app, ingress, admin, h2c);
+        await gateway.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
+        return gateway;
+    }
+
+    /// <summary>Polls <c>/readyz</c> until 200 or the deadline.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = await Admin.GetAsync("/readyz");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"gateway on {IngressPort} not ready within {timeout}");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        Admin.Dispose();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await _app.StopAsync(cts.Token);
+        await _app.DisposeAsync();
+    }
+}
