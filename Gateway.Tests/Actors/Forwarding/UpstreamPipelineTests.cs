@@ -1,0 +1,105 @@
+using Akka.Streams;
+using Akka.TestKit.Xunit2;
+using Gateway.Actors.Forwarding;
+using Gateway.Actors.Routing;
+using Gateway.Actors.Upstreams;
+using Gateway.Protocol.Routing;
+using Gateway.Protocol.Upstreams;
+using Microsoft.AspNetCore.Http;
+using Xunit;
+
+namespace Gateway.Tests.Actors.Forwarding;
+
+/// <summary>The admission pipeline on a real materializer: in-flight bound, bounded queue, shedding, cancellation.</summary>
+public sealed class UpstreamPipelineTests : TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+    private readonly IMaterializer _materializer;
+
+    public UpstreamPipelineTests() => _materializer = Sys.Materializer();
+
+    [Fact]
+    public async Task Admit_UpToMaxInFlight_ThenQueues()
+    {
+        var pipeline = new UpstreamPipeline(maxInFlight: 2, maxQueued: 10);
+        _ = pipeline.Run(_materializer);
+        var requests = Enumerable.Range(0, 4).Select(_ => NewRequest()).ToArray();
+        foreach (var r in requests) Assert.True(pipeline.TryEnqueue(r));
+
+        Assert.True(await requests[0].WaitForAdmissionAsync(CancellationToken.None).AsTask().WaitAsync(Wait));
+        Assert.True(await requests[1].WaitForAdmissionAsync(CancellationToken.None).AsTask().WaitAsync(Wait));
+        var third = requests[2].WaitForAdmissionAsync(CancellationToken.None).AsTask();
+        await Task.Delay(200);
+        Assert.False(third.IsCompleted, "a third request was admitted while two were in flight");
+
+        requests[0].Finish();
+        Assert.True(await third.WaitAsync(Wait));
+        Assert.False(requests[3].WaitForAdmissionAsync(CancellationToken.None).AsTask().Wait(200));
+    }
+
+    [Fact]
+    public async Task TryEnqueue_WhenQueueFull_ReturnsFalse()
+    {
+        var pipeline = new UpstreamPipeline(maxInFlight: 1, maxQueued: 2);
+        _ = pipeline.Run(_materializer);
+        var first = NewRequest();
+        Assert.True(pipeline.TryEnqueue(first));
+        Assert.True(await first.WaitForAdmissionAsync(CancellationToken.None).AsTask().WaitAsync(Wait));
+
+        Assert.True(pipeline.TryEnqueue(NewRequest()));
+        Assert.True(pipeline.TryEnqueue(NewRequest()));
+        await AwaitAssertAsync(() => Assert.Equal(2, pipeline.QueueDepth), Wait);
+        Assert.False(pipeline.TryEnqueue(NewRequest()));
+    }
+
+    [Fact]
+    public async Task CancelledWhileQueued_FreesNoSlotItNeverHeld_AndNextRequestRuns()
+    {
+        var pipeline = new UpstreamPipeline(maxInFlight: 1, maxQueued: 5);
+        _ = pipeline.Run(_materializer);
+        var running = NewRequest();
+        var gone = NewRequest();
+        var next = NewRequest();
+        pipeline.TryEnqueue(running);
+        pipeline.TryEnqueue(gone);
+        pipeline.TryEnqueue(next);
+        Assert.True(await running.WaitForAdmissionAsync(CancellationToken.None).AsTask().WaitAsync(Wait));
+
+        using var aborted = new CancellationTokenSource();
+        var goneWait = gone.WaitForAdmissionAsync(aborted.Token).AsTask();
+        aborted.Cancel();
+        Assert.False(await goneWait.WaitAsync(Wait));
+
+        // The abandoned request must not hold the only slot: once the running one ends, the next one goes.
+        running.Finish();
+        Assert.True(await next.WaitForAdmissionAsync(CancellationToken.None).AsTask().WaitAsync(Wait));
+    }
+
+    [Fact]
+    public async Task Complete_DrainsQueuedRequests_AndRefusesNewOnes()
+    {
+        var pipeline = new UpstreamPipeline(maxInFlight: 1, maxQueued: 5);
+        var done = pipeline.Run(_materializer);
+        var a = NewRequest();
+        var b = NewRequest();
+        pipeline.TryEnqueue(a);
+        pipeline.TryEnqueue(b);
+        pipeline.Complete();
+        Assert.False(pipeline.TryEnqueue(NewRequest()));
+        Assert.True(await a.WaitForAdmissionAsync(CancellationToken.None).AsTask().WaitAsync(Wait));
+        a.Finish();
+        Assert.True(await b.WaitForAdmissionAsync(CancellationToken.None).AsTask().WaitAsync(Wait));
+        b.Finish();
+        await done.WaitAsync(Wait);
+    }
+
+    private static ProxyRequest NewRequest()
+    {
+        var definition = new RouteDefinition { Id = "r", Path = "/{**rest}", Upstream = "u" };
+        var upstream = new UpstreamDefinition { Name = "u", Endpoints = [new EndpointDefinition { Url = "http://127.0.0.1:1" }] };
+        var defaults = new UpstreamDefaults(LoadBalancingMode.RoundRobin, 10, 10, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        var runtime = new UpstreamRuntime(upstream, defaults, new HttpMessageInvoker(new SocketsHttpHandler()));
+        var route = new CompiledRoute(definition, PathTemplate.Parse(definition.Path), runtime);
+        return new ProxyRequest(new DefaultHttpContext(), route, "/", "id", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    }
+}
