@@ -45,18 +45,22 @@ public static class NodeConfigLoader
             }
         }
 
-        var node = file is null
-            ? ConfigurationFactory.ParseString(ReadResource("node.sample.conf"))
-            : ConfigurationFactory.ParseString(ReadFile(file));
-
-        var config = FromEnvironment(environment).WithFallback(node).WithFallback(Defaults);
-        foreach (var set in sets.AsEnumerable().Reverse())
+        var overrides = FromEnvironment(environment);
+        foreach (var set in sets)
         {
             var eq = set.IndexOf('=');
-            config = ConfigurationFactory.ParseString($"{set[..eq].Trim()} = {Quote(set[(eq + 1)..].Trim())}").WithFallback(config);
+            overrides = ConfigurationFactory.ParseString($"{set[..eq].Trim()} = {Quote(set[(eq + 1)..].Trim())}").WithFallback(overrides);
         }
-        return config;
+
+        var node = file is null
+            ? SampleNode(overrides.WithFallback(Defaults).GetInt("gateway.sample.echo-port"))
+            : ConfigurationFactory.ParseString(ReadFile(file));
+        return overrides.WithFallback(node).WithFallback(Defaults);
     }
+
+    /// <summary>The embedded sample node (<c>hocon/node.sample.conf</c>) with its echo upstream on <paramref name="echoPort"/>.</summary>
+    public static Config SampleNode(int echoPort) =>
+        ConfigurationFactory.ParseString($"gateway.sample.echo-port = {echoPort}\n" + ReadResource("node.sample.conf"));
 
     private static Config FromEnvironment(IReadOnlyDictionary<string, string?> environment)
     {

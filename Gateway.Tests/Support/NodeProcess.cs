@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Gateway.Tests.Support;
+
+/// <summary>A gateway node started as its own process from the built Gateway.Node.dll, killed on dispose.</summary>
+public sealed class NodeProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private NodeProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>Everything the process printed so far.</summary>
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    /// <summary>The process.</summary>
+    public Process Process => _process;
+
+    /// <summary>Starts <c>dotnet Gateway.Node.dll</c> with <paramref name="args"/>.</summary>
+    public static NodeProcess Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(NodeDll());
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["DOTNET_gcServer"] = "0";
+        return new NodeProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet"));
+    }
+
+    /// <summary>Waits for exit up to <paramref name="timeout"/>; returns the exit code.</summary>
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout)) throw new TimeoutException($"node did not exit within {timeout}:\n{Output}");
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+    }
+
+    /// <summary>Gateway.Node.dll built beside this test assembly, in the same configuration.</summary>
+    public static string NodeDll()
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory);
+        var framework = testBin.Name.Length > 0 ? testBin.Name : testBin.Parent!.Name;
+        var dir = testBin.Name.Length > 0 ? testBin : testBin.Parent!;
+        var configuration = dir.Parent!.Name;
+        var root = Protocol.Configuration.GatewayDefinitionsTests.RepoRoot();
+        var dll = Path.Combine(root, "Gateway.Node", "bin", configuration, framework, "Gateway.Node.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build Gateway.Node first: {dll} is missing");
+    }
+}
