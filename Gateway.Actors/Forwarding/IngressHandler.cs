@@ -54,6 +54,7 @@ public sealed partial class IngressHandler
         if (!await proxy.WaitForAdmissionAsync(context.RequestAborted).ConfigureAwait(false))
         {
             // The client went away while queued: nothing to answer, and the slot is handed straight back.
+            proxy.Finish();
             route.Metrics.Record(499, start);
             return;
         }

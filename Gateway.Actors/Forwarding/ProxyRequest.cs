@@ -17,6 +17,7 @@ public sealed class ProxyRequest : HttpTransformer
     // Admission completes on the stream's thread; the request must go on on the pool, not on the stream actor.
     private readonly TaskCompletionSource<bool> _admitted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<NotUsed> _finished = new();
+    private CancellationTokenRegistration _abortRegistration;
 
     internal ProxyRequest(HttpContext context, CompiledRoute route, string destinationPath, string requestId, string traceParent)
     {
@@ -46,17 +47,20 @@ public sealed class ProxyRequest : HttpTransformer
     internal Task<NotUsed> Admit() => _admitted.TrySetResult(true) ? _finished.Task : Released;
 
     /// <summary>Waits for admission; false when the client went away first (the slot, if later granted, is handed straight back).</summary>
-    internal async ValueTask<bool> WaitForAdmissionAsync(CancellationToken aborted)
+    /// <remarks>No async state machine: the abort registration completes the same task, and <see cref="Finish"/> disposes it.</remarks>
+    internal Task<bool> WaitForAdmissionAsync(CancellationToken aborted)
     {
-        if (_admitted.Task.IsCompleted) return true;
-        using (aborted.UnsafeRegister(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), _admitted))
-        {
-            return await _admitted.Task.ConfigureAwait(false) && !aborted.IsCancellationRequested;
-        }
+        if (!_admitted.Task.IsCompleted && aborted.CanBeCanceled)
+            _abortRegistration = aborted.UnsafeRegister(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), _admitted);
+        return _admitted.Task;
     }
 
     /// <summary>Gives the in-flight slot back to the pipeline.</summary>
-    internal void Finish() => _finished.TrySetResult(NotUsed.Instance);
+    internal void Finish()
+    {
+        _abortRegistration.Dispose();
+        _finished.TrySetResult(NotUsed.Instance);
+    }
 
     /// <inheritdoc />
     public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
