@@ -16,6 +16,7 @@
 #   GATEWAY_ARGS=""                extra arguments appended to the gateway command line
 #   SKIP_BUILD=1                   reuse the existing Release builds
 #   KEEP_RUNDIR=1                  keep the temp dir with configs and process logs
+#   QUIET_WAIT=60                  seconds to wait for both cores to be >= 90% idle before starting
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -34,6 +35,7 @@ READY_TIMEOUT=${READY_TIMEOUT:-60}
 GATEWAY_ARGS=${GATEWAY_ARGS:-}
 SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_RUNDIR=${KEEP_RUNDIR:-0}
+QUIET_WAIT=${QUIET_WAIT:-60}
 
 LOAD_CPU=0   # nginx and wrk
 PROXY_CPU=1  # the proxy under test
@@ -52,7 +54,7 @@ for t in $TARGETS; do
   case $t in direct|yarp|gateway) ;; *) die "unknown target '$t' in TARGETS (use direct, yarp, gateway)";; esac
 done
 [[ -n ${TARGETS// /} ]] || die "TARGETS is empty"
-for v in ROUNDS DURATION GAP WARMUP_CYCLES WARMUP_LOAD WARMUP_IDLE CONNECTIONS READY_TIMEOUT; do
+for v in ROUNDS DURATION GAP WARMUP_CYCLES WARMUP_LOAD WARMUP_IDLE CONNECTIONS READY_TIMEOUT QUIET_WAIT; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a non-negative integer, got '${!v}'"
 done
 (( ROUNDS >= 1 && DURATION >= 1 )) || die "ROUNDS and DURATION must be at least 1"
@@ -146,6 +148,9 @@ build() {
   # No build servers: they would linger on the cores after the build and disturb the measurement.
   if ! dotnet build -c Release --nologo -v:q --disable-build-servers "$project" >"$RUNDIR/build-$name.log" 2>&1; then
     tail -n 40 "$RUNDIR/build-$name.log" >&2
+    if [[ $name == Gateway.Node ]]; then
+      log "the gateway does not build in this checkout; TARGETS=\"direct yarp\" measures the baselines only"
+    fi
     die "build of $name failed (full log: $RUNDIR/build-$name.log)"
   fi
 }
@@ -354,7 +359,15 @@ if has_target gateway; then
   [[ -f $GATEWAY_DLL ]] || die "missing $GATEWAY_DLL (build it or unset SKIP_BUILD)"
 fi
 
-read -r IDLE0 IDLE1 _ _ <<<"$(core_idle)"
+# Another build or test run on the machine would be measured along with the proxies: wait a
+# bounded time for it to finish, then go on with a warning.
+quiet_deadline=$(( SECONDS + QUIET_WAIT ))
+while :; do
+  read -r IDLE0 IDLE1 _ _ <<<"$(core_idle)"
+  if (( IDLE0 >= 90 && IDLE1 >= 90 )) || (( SECONDS >= quiet_deadline )); then break; fi
+  log "cores busy (CPU0 ${IDLE0}% idle, CPU1 ${IDLE1}% idle); waiting up to ${QUIET_WAIT}s for them to quiet down"
+  sleep 4
+done
 log "cores idle before start: CPU0 ${IDLE0}%, CPU1 ${IDLE1}%"
 BUSY_WARNING=""
 if (( IDLE0 < 90 || IDLE1 < 90 )); then
@@ -417,6 +430,8 @@ label() {
 
 TABLE="$RUNDIR/table.md"
 {
+  echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')."
+  echo
   echo "| target | req/s median (min–max) | p50 | p99 | errors | peak RSS | ratio to direct | ratio to YARP |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
   for t in $TARGETS; do
