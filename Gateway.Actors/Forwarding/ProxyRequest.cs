@@ -1,4 +1,3 @@
-using Akka;
 using Gateway.Actors.Routing;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
@@ -12,11 +11,9 @@ namespace Gateway.Actors.Forwarding;
 /// </summary>
 public sealed class ProxyRequest : HttpTransformer
 {
-    private static readonly Task<NotUsed> Released = Task.FromResult(NotUsed.Instance);
-
     // Admission completes on the stream's thread; the request must go on on the pool, not on the stream actor.
     private readonly TaskCompletionSource<bool> _admitted = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<NotUsed> _finished = new();
+    private UpstreamPipeline? _admittedBy;
     private CancellationTokenRegistration _abortRegistration;
 
     internal ProxyRequest(HttpContext context, CompiledRoute route, string destinationPath, string requestId, string traceParent)
@@ -43,8 +40,14 @@ public sealed class ProxyRequest : HttpTransformer
     /// <summary>W3C traceparent passed on or started.</summary>
     public string TraceParent { get; }
 
-    /// <summary>Called by the pipeline when an in-flight slot is free; the returned task holds the slot until the request ends.</summary>
-    internal Task<NotUsed> Admit() => _admitted.TrySetResult(true) ? _finished.Task : Released;
+    /// <summary>Called by the pipeline when it grants a slot; false when the client already left (the slot is not taken).</summary>
+    internal bool Admit(UpstreamPipeline pipeline)
+    {
+        Volatile.Write(ref _admittedBy, pipeline);
+        if (_admitted.TrySetResult(true)) return true;
+        // The client left first. Take the slot back, unless a concurrent Finish already released it.
+        return Interlocked.CompareExchange(ref _admittedBy, null, pipeline) != pipeline;
+    }
 
     /// <summary>Waits for admission; false when the client went away first (the slot, if later granted, is handed straight back).</summary>
     /// <remarks>No async state machine: the abort registration completes the same task, and <see cref="Finish"/> disposes it.</remarks>
@@ -59,7 +62,7 @@ public sealed class ProxyRequest : HttpTransformer
     internal void Finish()
     {
         _abortRegistration.Dispose();
-        _finished.TrySetResult(NotUsed.Instance);
+        Interlocked.Exchange(ref _admittedBy, null)?.Release();
     }
 
     /// <inheritdoc />
