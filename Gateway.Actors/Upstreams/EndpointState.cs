@@ -93,6 +93,9 @@ public sealed class EndpointState
         if (Interlocked.CompareExchange(ref _state, (int)BreakerState.Open, current) == current) _observer?.Invoke(EndpointSignal.Tripped);
     }
 
+    /// <summary>True once the endpoint's actor listens for trips.</summary>
+    internal bool IsObserved => _observer is not null;
+
     internal void SetObserver(Action<EndpointSignal>? observer) => _observer = observer;
 
     internal void ToHalfOpen(int trials)
