@@ -32,6 +32,7 @@ public static class NodeHost
     {
         var settings = NodeSettings.FromConfig(config);
         var defaults = UpstreamDefaults.FromConfig(config);
+        var clients = Gateway.Actors.RateLimiting.ClientAddressResolver.FromConfig(config);
         var (definitions, errors) = GatewayDefinitions.FromConfig(config);
         if (errors.Count > 0)
             throw new ConfigurationException("invalid route or upstream definitions:\n  " + string.Join("\n  ", errors));
@@ -55,7 +56,7 @@ public static class NodeHost
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })
-                .AddGatewayRouting(defaults)
+                .AddGatewayRouting(defaults, clients)
                 .AddStartup((system, registry) =>
                 {
                     // No seed nodes: this node is a cluster of one, so one machine runs the same code path as many.
