@@ -9,7 +9,7 @@ namespace Gateway.Actors.RateLimiting;
 /// A route's node-scope rate limit: System.Threading.RateLimiting's token bucket or sliding window, one partition per
 /// key. Answers whether a request may pass and the <c>RateLimit-*</c> header values for its key.
 /// </summary>
-public sealed class RouteRateLimiter : IDisposable
+public sealed class RouteRateLimiter : IRouteRateLimiter
 {
     private readonly PartitionedRateLimiter<string> _limiter;
     private readonly ClientAddressResolver _clients;
@@ -53,13 +53,10 @@ public sealed class RouteRateLimiter : IDisposable
     /// <returns>Null when admitted, else the Retry-After value in seconds.</returns>
     public string? TryAdmit(HttpContext context)
     {
-        var key = _byRoute ? "" : _header is not null ? context.Request.Headers[_header].ToString() : _clients.Resolve(context);
+        var key = RateLimitKeys.Of(context, _byRoute, _header, _clients);
         using var lease = _limiter.AttemptAcquire(key);
         var headers = context.Response.Headers;
-        headers["RateLimit-Limit"] = _limitValue;
-        var remaining = _limiter.GetStatistics(key)?.CurrentAvailablePermits ?? 0;
-        headers["RateLimit-Remaining"] = Math.Max(0, remaining).ToString(CultureInfo.InvariantCulture);
-        headers["RateLimit-Reset"] = _resetValue;
+        RateLimitKeys.SetHeaders(headers, _limitValue, _limiter.GetStatistics(key)?.CurrentAvailablePermits ?? 0, _resetValue);
         if (lease.IsAcquired) return null;
         return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture)

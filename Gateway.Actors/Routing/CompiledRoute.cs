@@ -9,7 +9,7 @@ namespace Gateway.Actors.Routing;
 public sealed class CompiledRoute
 {
     /// <summary>Compiles <paramref name="definition"/> onto <paramref name="upstream"/>, with its rate limiter if it has one.</summary>
-    public CompiledRoute(RouteDefinition definition, PathTemplate path, UpstreamRuntime upstream, RateLimiting.RouteRateLimiter? rateLimiter = null)
+    public CompiledRoute(RouteDefinition definition, PathTemplate path, UpstreamRuntime upstream, RateLimiting.IRouteRateLimiter? rateLimiter = null)
     {
         RateLimiter = rateLimiter;
         Definition = definition;
@@ -48,7 +48,7 @@ public sealed class CompiledRoute
     public ForwarderRequestConfig ForwarderConfig { get; }
 
     /// <summary>The route's rate limiter, or null.</summary>
-    public RateLimiting.RouteRateLimiter? RateLimiter { get; }
+    public RateLimiting.IRouteRateLimiter? RateLimiter { get; }
 
     /// <summary>Metric children.</summary>
     public RouteMetrics Metrics { get; }

@@ -18,18 +18,20 @@ public sealed class RouteTableActor : ReceiveActor
     private readonly RouteTableHolder _holder;
     private readonly IActorRef _upstreams;
     private readonly ClientAddressResolver _clients;
-    private Dictionary<string, RouteRateLimiter> _limiters = new(StringComparer.Ordinal);
+    private readonly ClusterRateLimitRegistry _clusterLimits;
+    private Dictionary<string, IRouteRateLimiter> _limiters = new(StringComparer.Ordinal);
     private GatewayDefinitions _pending = GatewayDefinitions.Empty;
     private long _generation;
 
     /// <summary>Props for the route-table actor publishing to <paramref name="holder"/>.</summary>
-    public static Props Props(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients) =>
-        Akka.Actor.Props.Create(() => new RouteTableActor(holder, upstreams, clients));
+    public static Props Props(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits) =>
+        Akka.Actor.Props.Create(() => new RouteTableActor(holder, upstreams, clients, clusterLimits));
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public RouteTableActor(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients)
+    public RouteTableActor(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits)
     {
         _clients = clients;
+        _clusterLimits = clusterLimits;
         _holder = holder;
         _upstreams = upstreams;
         Receive<ApplyDefinitions>(msg =>
@@ -49,14 +51,15 @@ public sealed class RouteTableActor : ReceiveActor
     private void Publish(ImmutableDictionary<string, UpstreamRuntime> runtimes)
     {
         // A route whose rate limit did not change keeps its limiter, and so the budgets its keys have used.
-        var limiters = new Dictionary<string, RouteRateLimiter>(StringComparer.Ordinal);
+        var limiters = new Dictionary<string, IRouteRateLimiter>(StringComparer.Ordinal);
         foreach (var route in _pending.Routes)
         {
             if (route.RateLimit is not { } limit) continue;
-            limiters[route.Id] = _limiters.Remove(route.Id, out var kept) && kept.Definition == limit ? kept : new RouteRateLimiter(limit, _clients);
+            limiters[route.Id] = _limiters.Remove(route.Id, out var kept) && kept.Definition == limit ? kept : NewLimiter(route.Id, limit);
         }
         var retired = _limiters.Values.ToList();
         _limiters = limiters;
+        _clusterLimits.Publish(limiters.Values.OfType<ClusterRateLimiter>().ToList());
         var (table, skipped) = Compile(_pending, runtimes, limiters);
         _holder.Publish(table, runtimes.Values.ToArray());
         foreach (var reason in skipped) _log.Warning("Route skipped: {Reason}", reason);
@@ -67,9 +70,13 @@ public sealed class RouteTableActor : ReceiveActor
         if (retired.Count > 0) _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => retired.ForEach(l => l.Dispose()), TaskScheduler.Default);
     }
 
+    private IRouteRateLimiter NewLimiter(string routeId, Protocol.Routing.RateLimitDefinition limit) => limit.Scope == "cluster"
+        ? new ClusterRateLimiter(routeId, limit, _clients)
+        : new RouteRateLimiter(limit, _clients);
+
     /// <summary>Compiles the routes of <paramref name="definitions"/> whose upstream has a runtime; returns why others were skipped.</summary>
     internal static (RouteTable<CompiledRoute> Table, ImmutableArray<string> Skipped) Compile(
-        GatewayDefinitions definitions, IReadOnlyDictionary<string, UpstreamRuntime> runtimes, IReadOnlyDictionary<string, RouteRateLimiter> limiters)
+        GatewayDefinitions definitions, IReadOnlyDictionary<string, UpstreamRuntime> runtimes, IReadOnlyDictionary<string, IRouteRateLimiter> limiters)
     {
         var entries = new List<RouteTableEntry<CompiledRoute>>(definitions.Routes.Length);
         var skipped = ImmutableArray.CreateBuilder<string>();

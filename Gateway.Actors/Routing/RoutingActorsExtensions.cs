@@ -18,8 +18,11 @@ public static class RoutingActorsExtensions
         builder.WithActors((system, registry, resolver) =>
         {
             var holder = resolver.GetService<RouteTableHolder>();
+            var clusterLimits = resolver.GetService<RateLimiting.ClusterRateLimitRegistry>();
+            var gossip = system.Settings.Config.GetTimeSpan("gateway.rate-limiting.gossip-interval");
+            system.ActorOf(RateLimiting.RateLimitGossipActor.Props(clusterLimits, gossip), "rate-limits");
             var upstreams = system.ActorOf(UpstreamsActor.Props(defaults), "upstreams");
-            var table = system.ActorOf(RouteTableActor.Props(holder, upstreams, clients), "route-table");
+            var table = system.ActorOf(RouteTableActor.Props(holder, upstreams, clients, clusterLimits), "route-table");
             registry.Register<UpstreamsActorKey>(upstreams);
             registry.Register<RouteTableActorKey>(table);
         });

@@ -43,6 +43,7 @@ public static class NodeHost
 
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<RouteTableHolder>();
+        builder.Services.AddSingleton<Gateway.Actors.RateLimiting.ClusterRateLimitRegistry>();
         builder.Services.AddSingleton<IngressHandler>();
         builder.Services.AddRouting();
         if (settings.SampleEnabled)

@@ -18,6 +18,6 @@ public sealed record RateLimitDefinition
     /// <summary>Token bucket capacity: the largest burst (the limit when omitted).</summary>
     public int? Burst { get; init; }
 
-    /// <summary><c>node</c>: each node counts alone.</summary>
+    /// <summary><c>node</c>: each node counts alone; <c>cluster</c>: the limit holds for the sum over all nodes.</summary>
     public string Scope { get; init; } = "node";
 }

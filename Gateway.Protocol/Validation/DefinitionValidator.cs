@@ -128,10 +128,8 @@ public static partial class DefinitionValidator
             errors.Add(new($"{at}.period", "must be greater than zero"));
         if (limit.Burst is < 1)
             errors.Add(new($"{at}.burst", "must be at least 1"));
-        if (limit.Scope != "node")
-            errors.Add(new($"{at}.scope", limit.Scope == "cluster"
-                ? "cluster scope is not available yet; use node (each node enforces the limit on its own)"
-                : $"'{limit.Scope}' is not one of node"));
+        if (limit.Scope is not ("node" or "cluster"))
+            errors.Add(new($"{at}.scope", $"'{limit.Scope}' is not one of node, cluster"));
     }
 
     private static void ValidateHeaders(HeaderTransforms headers, string at, bool kebabCase, List<ValidationError> errors)

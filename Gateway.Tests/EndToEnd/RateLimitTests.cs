@@ -59,6 +59,25 @@ public sealed class RateLimitTests
         Assert.Equal(3, codes.Count(c => c == HttpStatusCode.TooManyRequests));
     }
 
+    [Fact]
+    public async Task ClusterScope_OnOneNode_HoldsTheWholeLimit()
+    {
+        await using var upstream = await TestUpstream.StartAsync(ScriptedUpstream.HandleAsync);
+        await using var gateway = await TestGateway.StartAsync($$"""
+            upstreams = [ { name = u, endpoints = [ "{{upstream.Url}}" ] } ]
+            routes = [ { id = global, path = "/{**rest}", upstream = u, rate-limit { key = route, limit = 4, period = 60s, scope = cluster } } ]
+            """);
+
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 7; i++)
+        {
+            using var response = await gateway.Client.GetAsync("/x");
+            codes.Add(response.StatusCode);
+        }
+        Assert.Equal(4, codes.Count(c => c == HttpStatusCode.OK));
+        Assert.Equal(3, codes.Count(c => c == HttpStatusCode.TooManyRequests));
+    }
+
     private static Task<HttpResponseMessage> Send(TestGateway gateway, string key)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/echo");

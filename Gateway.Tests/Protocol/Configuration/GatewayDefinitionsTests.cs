@@ -84,7 +84,7 @@ public sealed class GatewayDefinitionsTests
     [InlineData("""routes = [ { id = r, path = "/a", upstream = u, methods = [ "GE T" ] } ]""", "gateway.routes[0].methods[0]", "not an HTTP method")]
     [InlineData("""routes = [ { id = r, path = "/a", upstream = u, hosts = [ "bad host!" ] } ]""", "gateway.routes[0].hosts[0]", "not a host name")]
     [InlineData("""routes = [ { id = r, path = "/a", upstream = u }, { id = r, path = "/b", upstream = u } ]""", "gateway.routes[1].id", "defined twice")]
-    [InlineData("""routes = [ { id = r, path = "/a", upstream = u, rate-limit { limit = 5, scope = cluster } } ]""", "gateway.routes[0].rate-limit.scope", "not available yet")]
+    [InlineData("""routes = [ { id = r, path = "/a", upstream = u, rate-limit { limit = 5, scope = everywhere } } ]""", "gateway.routes[0].rate-limit.scope", "not one of node, cluster")]
     [InlineData("""routes = [ { id = r, path = "/a", upstream = u, rate-limit { limit = 5, key = cookie } } ]""", "gateway.routes[0].rate-limit.key", "client-ip, route, header:NAME")]
     [InlineData("""routes = [ { id = r, path = "/a", upstream = u, rate-limit { key = route } } ]""", "gateway.routes[0].rate-limit.limit", "is required")]
     public void FromConfig_InvalidRoute_NamesTheField(string routes, string field, string message)
