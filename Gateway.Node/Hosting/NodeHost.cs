@@ -8,6 +8,7 @@ using Gateway.Actors.Routing;
 using Gateway.Actors.Upstreams;
 using Gateway.Node.Admin;
 using Gateway.Node.Configuration;
+using Gateway.Node.Observability;
 using Gateway.Node.Sample;
 using Gateway.Protocol.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -45,6 +46,8 @@ public static class NodeHost
         builder.Services.AddSingleton<RouteTableHolder>();
         builder.Services.AddSingleton<Gateway.Actors.RateLimiting.ClusterRateLimitRegistry>();
         builder.Services.AddSingleton<IngressHandler>();
+        builder.Services.AddSingleton(Observability.SerilogAccessLog.FromConfig(config));
+        builder.Services.AddGatewayTracing(config);
         builder.Services.AddRouting();
         if (settings.SampleEnabled)
             builder.Services.AddHostedService(sp => new EchoUpstream(settings.SampleEchoPort, sp.GetRequiredService<ILogger<EchoUpstream>>()));
