@@ -3,6 +3,7 @@ using Gateway.Actors.Observability;
 using Gateway.Actors.Routing;
 using Gateway.Actors.Upstreams;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -36,12 +37,26 @@ public sealed partial class IngressHandler
         var start = Stopwatch.GetTimestamp();
         var request = context.Request;
         var path = request.Path.Value ?? "";
+        // Kestrel has already resolved dot segments; runs of slashes are folded here, so "/a//b" is routed and
+        // forwarded as "/a/b" and never reaches an upstream that would read it differently.
+        if (path.Contains("//", StringComparison.Ordinal)) path = CollapseSlashes(path);
         var table = _table.Current;
         Span<Range> captures = table.MaxCaptureCount <= MaxCaptures ? stackalloc Range[MaxCaptures] : new Range[table.MaxCaptureCount];
         var result = table.TryMatch(request.Host.Host, request.Method, path, captures, out var match);
         if (result != RouteLookupResult.Matched) return NotMatchedAsync(context, table, result, path, start);
 
         var route = match.Value;
+        if (!route.Definition.AllowEncodedSlashes && HasEncodedSlash(path))
+            return RejectAsync(context, route, StatusCodes.Status400BadRequest, "Encoded slash in path",
+                $"route '{route.Id}' does not accept an encoded '/' (%2F) or a backslash in the path", start);
+        if (route.Definition.MaxRequestBodySize is { } maxBody)
+        {
+            if (request.ContentLength > maxBody)
+                return RejectAsync(context, route, StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                    $"route '{route.Id}' accepts bodies up to {maxBody} bytes; this one declares {request.ContentLength}", start);
+            // A chunked body is cut off by Kestrel when it passes the limit.
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBody;
+        }
         if (route.RateLimiter?.TryAdmit(context) is { } retryAfter) return RateLimitedAsync(context, route, retryAfter, start);
         var destination = route.Rewriter.Rewrite(path, captures[..match.CaptureCount]);
         var proxy = new ProxyRequest(context, route, destination, RequestIdentity.RequestId(request), RequestIdentity.TraceParent(request));
@@ -76,6 +91,37 @@ public sealed partial class IngressHandler
             span?.SetTag("http.response.status_code", status);
             if (_accessLog.ShouldLog()) WriteAccess(context, route.Id, proxy.Endpoint?.DestinationPrefix, status, start, proxy.RequestId, proxy.TraceParent);
         }
+    }
+
+    private static bool IsBodyTooLarge(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }) return true;
+        }
+        return false;
+    }
+
+    private static bool HasEncodedSlash(string path) =>
+        path.Contains('\\') || path.Contains("%2F", StringComparison.OrdinalIgnoreCase);
+
+    private static string CollapseSlashes(string path)
+    {
+        var builder = new System.Text.StringBuilder(path.Length);
+        foreach (var c in path)
+        {
+            if (c == '/' && builder.Length > 0 && builder[^1] == '/') continue;
+            builder.Append(c);
+        }
+        return builder.ToString();
+    }
+
+    private Task RejectAsync(HttpContext context, CompiledRoute route, int status, string title, string detail, long start)
+    {
+        var requestId = RequestIdentity.RequestId(context.Request);
+        route.Metrics.Record(status, start);
+        if (_accessLog.ShouldLog()) WriteAccess(context, route.Id, null, status, start, requestId, null);
+        return Problems.WriteAsync(context, status, title, detail, requestId);
     }
 
     private static Activity? StartIngressSpan(ProxyRequest proxy)
@@ -209,6 +255,9 @@ public sealed partial class IngressHandler
         {
             ForwarderError.RequestTimedOut => Problems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "Upstream timed out",
                 $"upstream '{upstream}' did not answer within {proxy.Route.ForwarderConfig.ActivityTimeout?.TotalSeconds:0.###}s", proxy.RequestId, traceId),
+            ForwarderError.RequestBodyClient when IsBodyTooLarge(exception) =>
+                Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                    $"route '{proxy.Route.Id}' accepts bodies up to {proxy.Route.Definition.MaxRequestBodySize} bytes", proxy.RequestId, traceId),
             ForwarderError.RequestBodyClient => Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad request body",
                 "the request body could not be read from the client", proxy.RequestId, traceId),
             _ => Problems.WriteAsync(context, StatusCodes.Status502BadGateway, "Bad gateway",
