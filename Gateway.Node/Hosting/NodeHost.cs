@@ -105,6 +105,7 @@ public static class NodeHost
             kestrel.AddServerHeader = false;
             // Bodies stream through; per-route limits belong to route policies, not to a global cap.
             kestrel.Limits.MaxRequestBodySize = null;
+            settings.Limits.Apply(kestrel.Limits);
             Listen(kestrel, settings.IngressHost, settings.IngressPort, HttpProtocols.Http1);
             if (settings.H2cPort > 0) Listen(kestrel, settings.IngressHost, settings.H2cPort, HttpProtocols.Http2);
             Listen(kestrel, settings.AdminHost, settings.AdminPort, HttpProtocols.Http1);
