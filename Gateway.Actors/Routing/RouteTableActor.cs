@@ -18,6 +18,7 @@ public sealed class RouteTableActor : ReceiveActor
     private readonly IActorRef _upstreams;
     private GatewayDefinitions _pending = GatewayDefinitions.Empty;
     private long _generation;
+    private readonly List<IActorRef> _waiting = [];
 
     /// <summary>Props for the route-table actor publishing to <paramref name="holder"/>.</summary>
     public static Props Props(RouteTableHolder holder, IActorRef upstreams) =>
@@ -31,6 +32,7 @@ public sealed class RouteTableActor : ReceiveActor
         {
             _pending = msg.Definitions;
             _generation++;
+            if (msg.AckTo is { } ackTo) _waiting.Add(ackTo);
             _upstreams.Tell(new ApplyUpstreams(msg.Definitions.Upstreams, _generation));
         });
         Receive<UpstreamsApplied>(msg =>
@@ -49,6 +51,8 @@ public sealed class RouteTableActor : ReceiveActor
         _log.Info("Route table {Generation} published with {RouteCount} routes onto {UpstreamCount} upstreams",
             _generation, table.Count, runtimes.Count);
         Context.System.EventStream.Publish(new RouteTablePublished(_generation, table.Count, skipped));
+        foreach (var ackTo in _waiting) ackTo.Tell(new DefinitionsApplied(_generation));
+        _waiting.Clear();
     }
 
     /// <summary>Compiles the routes of <paramref name="definitions"/> whose upstream has a runtime; returns why others were skipped.</summary>

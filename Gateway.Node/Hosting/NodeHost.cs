@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Hosting;
+using Gateway.Actors.Cluster;
 using Gateway.Actors.Forwarding;
 using Gateway.Actors.Routing;
 using Gateway.Actors.Upstreams;
@@ -32,6 +33,8 @@ public static class NodeHost
     {
         var settings = NodeSettings.FromConfig(config);
         var defaults = UpstreamDefaults.FromConfig(config);
+        var store = ConfigStoreSettings.FromConfig(config);
+        var adminApi = AdminApiSettings.FromConfig(config);
         var (definitions, errors) = GatewayDefinitions.FromConfig(config);
         if (errors.Count > 0)
             throw new ConfigurationException("invalid route or upstream definitions:\n  " + string.Join("\n  ", errors));
@@ -42,6 +45,7 @@ public static class NodeHost
 
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<RouteTableHolder>();
+        builder.Services.AddSingleton<ConfigReplicaStatus>();
         builder.Services.AddSingleton<IngressHandler>();
         builder.Services.AddRouting();
         if (settings.SampleEnabled)
@@ -56,12 +60,13 @@ public static class NodeHost
                     loggers.AddLoggerFactory();
                 })
                 .AddGatewayRouting(defaults)
-                .AddStartup((system, registry) =>
+                // The HOCON definitions become upserts through the route entities, once the journal is replayed.
+                .AddGatewayConfigStore(store, definitions)
+                .AddStartup((system, _) =>
                 {
                     // No seed nodes: this node is a cluster of one, so one machine runs the same code path as many.
                     var cluster = Cluster.Get(system);
                     if (!settings.HasSeedNodes) cluster.Join(cluster.SelfAddress);
-                    registry.Get<RouteTableActorKey>().Tell(new ApplyDefinitions(definitions));
                 });
         });
 
@@ -73,7 +78,7 @@ public static class NodeHost
         // Proxied traffic never goes through endpoint routing: everything not on the admin port goes straight to the handler.
         app.Use((context, next) => context.Connection.LocalPort == adminPort ? next(context) : ingress.HandleAsync(context));
         app.UseRouting();
-        app.MapAdmin(adminPort);
+        app.MapAdmin(adminPort, adminApi);
         return app;
     }
 

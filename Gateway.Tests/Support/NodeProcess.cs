@@ -27,8 +27,12 @@ public sealed class NodeProcess : IDisposable
     /// <summary>The process.</summary>
     public Process Process => _process;
 
-    /// <summary>Starts <c>dotnet Gateway.Node.dll</c> with <paramref name="args"/>.</summary>
-    public static NodeProcess Start(params string[] args)
+    /// <summary>Starts <c>dotnet Gateway.Node.dll</c> with <paramref name="args"/> and a fresh temporary data directory.</summary>
+    public static NodeProcess Start(params string[] args) =>
+        Start(new Dictionary<string, string> { ["GATEWAY_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "gateway-node-" + Guid.NewGuid().ToString("N")) }, args);
+
+    /// <summary>Starts <c>dotnet Gateway.Node.dll</c> with <paramref name="args"/> and the extra <paramref name="environment"/>.</summary>
+    public static NodeProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -39,6 +43,7 @@ public sealed class NodeProcess : IDisposable
         info.ArgumentList.Add(NodeDll());
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         return new NodeProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet"));
     }
 
