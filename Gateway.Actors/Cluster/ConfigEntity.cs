@@ -55,8 +55,12 @@ public abstract class ConfigEntity : ReceivePersistentActor
     /// <summary>Applies a persisted event to the state.</summary>
     protected abstract void ApplyEvent(IGatewayMessage @event);
 
+    /// <summary>Sent by the shard to an entity it hands off: stop once the command in progress is answered.</summary>
+    public static readonly object StopMessage = new StopEntity();
+
     private void Ready()
     {
+        Command<StopEntity>(_ => Context.Stop(Self));
         Command<Republish>(_ =>
         {
             var version = Published.Version;
@@ -131,6 +135,8 @@ public abstract class ConfigEntity : ReceivePersistentActor
         UnbecomeStacked();
         Stash.UnstashAll();
     }
+
+    private sealed record StopEntity;
 
     private sealed record PendingCommand(IWithEntityKey Command, IActorRef ReplyTo);
 

@@ -37,7 +37,7 @@ public static class ConfigStoreExtensions
         builder.AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
         builder.WithShardRegion<ConfigEntitiesKey>(RegionName, entityId => EntityProps(entityId, settings.WriteTimeout),
             new ConfigEntityExtractor(settings.Shards),
-            new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false });
+            new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, HandOffStopMessage = ConfigEntity.StopMessage });
         return builder.WithActors((system, registry, resolver) =>
         {
             var status = resolver.GetService<ConfigReplicaStatus>();
