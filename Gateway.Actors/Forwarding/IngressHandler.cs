@@ -34,7 +34,7 @@ public sealed partial class IngressHandler
         var request = context.Request;
         var path = request.Path.Value ?? "";
         var table = _table.Current;
-        Span<Range> captures = stackalloc Range[MaxCaptures];
+        Span<Range> captures = table.MaxCaptureCount <= MaxCaptures ? stackalloc Range[MaxCaptures] : new Range[table.MaxCaptureCount];
         var result = table.TryMatch(request.Host.Host, request.Method, path, captures, out var match);
         if (result != RouteLookupResult.Matched) return NotMatchedAsync(context, table, result, path);
 
@@ -54,6 +54,7 @@ public sealed partial class IngressHandler
         if (!await proxy.WaitForAdmissionAsync(context.RequestAborted).ConfigureAwait(false))
         {
             // The client went away while queued: nothing to answer, and the slot is handed straight back.
+            proxy.Finish();
             route.Metrics.Record(499, start);
             return;
         }

@@ -1,4 +1,3 @@
-using Akka;
 using Gateway.Actors.Routing;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
@@ -12,11 +11,10 @@ namespace Gateway.Actors.Forwarding;
 /// </summary>
 public sealed class ProxyRequest : HttpTransformer
 {
-    private static readonly Task<NotUsed> Released = Task.FromResult(NotUsed.Instance);
-
     // Admission completes on the stream's thread; the request must go on on the pool, not on the stream actor.
     private readonly TaskCompletionSource<bool> _admitted = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<NotUsed> _finished = new();
+    private UpstreamPipeline? _admittedBy;
+    private CancellationTokenRegistration _abortRegistration;
 
     internal ProxyRequest(HttpContext context, CompiledRoute route, string destinationPath, string requestId, string traceParent)
     {
@@ -42,21 +40,30 @@ public sealed class ProxyRequest : HttpTransformer
     /// <summary>W3C traceparent passed on or started.</summary>
     public string TraceParent { get; }
 
-    /// <summary>Called by the pipeline when an in-flight slot is free; the returned task holds the slot until the request ends.</summary>
-    internal Task<NotUsed> Admit() => _admitted.TrySetResult(true) ? _finished.Task : Released;
+    /// <summary>Called by the pipeline when it grants a slot; false when the client already left (the slot is not taken).</summary>
+    internal bool Admit(UpstreamPipeline pipeline)
+    {
+        Volatile.Write(ref _admittedBy, pipeline);
+        if (_admitted.TrySetResult(true)) return true;
+        // The client left first. Take the slot back, unless a concurrent Finish already released it.
+        return Interlocked.CompareExchange(ref _admittedBy, null, pipeline) != pipeline;
+    }
 
     /// <summary>Waits for admission; false when the client went away first (the slot, if later granted, is handed straight back).</summary>
-    internal async ValueTask<bool> WaitForAdmissionAsync(CancellationToken aborted)
+    /// <remarks>No async state machine: the abort registration completes the same task, and <see cref="Finish"/> disposes it.</remarks>
+    internal Task<bool> WaitForAdmissionAsync(CancellationToken aborted)
     {
-        if (_admitted.Task.IsCompleted) return true;
-        using (aborted.UnsafeRegister(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), _admitted))
-        {
-            return await _admitted.Task.ConfigureAwait(false) && !aborted.IsCancellationRequested;
-        }
+        if (!_admitted.Task.IsCompleted && aborted.CanBeCanceled)
+            _abortRegistration = aborted.UnsafeRegister(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), _admitted);
+        return _admitted.Task;
     }
 
     /// <summary>Gives the in-flight slot back to the pipeline.</summary>
-    internal void Finish() => _finished.TrySetResult(NotUsed.Instance);
+    internal void Finish()
+    {
+        _abortRegistration.Dispose();
+        Interlocked.Exchange(ref _admittedBy, null)?.Release();
+    }
 
     /// <inheritdoc />
     public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
