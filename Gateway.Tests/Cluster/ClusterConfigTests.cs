@@ -10,6 +10,7 @@ namespace Gateway.Tests.Cluster;
 
 /// <summary>Three real node processes on loopback: routes written on one node serve on the others, and survive a full restart.</summary>
 [Trait("Category", "Cluster")]
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterConfigTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);

@@ -16,7 +16,15 @@ public sealed class LocalCluster : IDisposable
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "gateway-cluster-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
-        Ports = Enumerable.Range(0, size).Select(_ => (Ingress: FreePort.Next(), Admin: FreePort.Next(), Remote: FreePort.Next())).ToArray();
+        // A port is free again once its probe closes, so make sure no port is handed out twice.
+        var taken = new HashSet<int>();
+        int Next()
+        {
+            int port;
+            do port = FreePort.NextStable(); while (!taken.Add(port));
+            return port;
+        }
+        Ports = Enumerable.Range(0, size).Select(_ => (Ingress: Next(), Admin: Next(), Remote: Next())).ToArray();
         _nodes = new NodeProcess?[size];
         _configFile = Path.Combine(DataDirectory, "cluster.conf");
         // Lower join and failure-detection timings than the defaults, for a local cluster that starts and dies in seconds.
