@@ -10,6 +10,7 @@ using Gateway.Protocol.Configuration;
 using Gateway.Protocol.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace Gateway.Node.Admin;
@@ -20,6 +21,8 @@ namespace Gateway.Node.Admin;
 /// </summary>
 public static class ConfigEndpoints
 {
+    private const long MaxBodyBytes = 1024 * 1024;
+
     /// <summary>Maps <c>/admin/routes[/{id}]</c> and <c>/admin/upstreams[/{name}]</c> on <paramref name="host"/>.</summary>
     public static void MapConfigApi(this IEndpointRouteBuilder endpoints, string host, AdminApiSettings settings)
     {
@@ -55,6 +58,8 @@ public static class ConfigEndpoints
     private static async Task<IResult> PutAsync(HttpContext context, IActorRef region, DefinitionKind kind, string key, AdminApiSettings settings)
     {
         if (!TryReadIfMatch(context.Request, out var expected)) return BadIfMatch();
+        // Kestrel's body limit is lifted for proxied traffic; a definition is small.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
 
         JsonNode? node;
         try
@@ -64,6 +69,10 @@ public static class ConfigEndpoints
         catch (JsonException ex)
         {
             return Invalid([new ValidationError("", $"the body is not valid JSON: {ex.Message}")]);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"a definition may be at most {MaxBodyBytes} bytes");
         }
         if (node is not JsonObject body) return Invalid([new ValidationError("", "the body must be a JSON object")]);
 

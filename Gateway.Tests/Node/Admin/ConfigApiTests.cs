@@ -121,6 +121,16 @@ public sealed class ConfigApiTests(ConfigApiFixture fixture) : IClassFixture<Con
     }
 
     [Fact]
+    public async Task PutRoute_HugeBody_Returns413()
+    {
+        var json = """{"path":"/p","upstream":"backend","hosts":["PAD"]}""".Replace("PAD", new string('a', 2 * 1024 * 1024));
+
+        using var response = await PutAsync("/admin/routes/huge", json);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
     public async Task DeleteRoute_ThenGetAndDeleteAgain_Are404()
     {
         (await PutAsync("/admin/routes/doomed", """{"path":"/doomed","upstream":"backend"}""")).Dispose();
