@@ -50,7 +50,6 @@ public sealed partial class IngressHandler
     {
         var context = proxy.Context;
         var route = proxy.Route;
-        var upstream = route.Upstream;
         if (!await proxy.WaitForAdmissionAsync(context.RequestAborted).ConfigureAwait(false))
         {
             // The client went away while queued: nothing to answer, and the slot is handed straight back.
@@ -59,28 +58,100 @@ public sealed partial class IngressHandler
             return;
         }
 
-        EndpointState? endpoint = null;
         try
         {
-            endpoint = upstream.Balancer.Pick(upstream.Endpoints);
-            if (endpoint is null)
-            {
-                await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "No upstream endpoint",
-                    $"upstream '{upstream.Name}' has no endpoint to send to", proxy.RequestId, RequestIdentity.TraceId(proxy.TraceParent)).ConfigureAwait(false);
-                return;
-            }
-
-            endpoint.Enter();
-            var error = await _forwarder.SendAsync(context, endpoint.DestinationPrefix, upstream.Client, route.ForwarderConfig, proxy).ConfigureAwait(false);
-            if (error != ForwarderError.None) await ForwardFailedAsync(proxy, endpoint, error).ConfigureAwait(false);
+            await ForwardWithRetriesAsync(proxy).ConfigureAwait(false);
         }
         finally
         {
-            endpoint?.Exit();
             proxy.Finish();
             route.Metrics.Record(context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode, start);
         }
     }
+
+    private async Task ForwardWithRetriesAsync(ProxyRequest proxy)
+    {
+        var context = proxy.Context;
+        var route = proxy.Route;
+        var upstream = route.Upstream;
+        var retry = upstream.Retry;
+        var retriable = retry.Attempts > 1 && retry.Methods.Contains(context.Request.Method) && HasNoBody(context.Request);
+        upstream.RetryBudget.OnRequest();
+
+        EndpointState? previous = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var endpoint = Acquire(upstream, previous);
+            if (endpoint is null)
+            {
+                // Every endpoint is open or unhealthy: answer at once rather than try a connection known to fail.
+                context.Response.Headers.RetryAfter = upstream.RetryAfterSeconds;
+                await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "No upstream endpoint available",
+                    $"all {upstream.Endpoints.Length} endpoints of upstream '{upstream.Name}' are open or unhealthy", proxy.RequestId,
+                    RequestIdentity.TraceId(proxy.TraceParent)).ConfigureAwait(false);
+                return;
+            }
+
+            var mayRetry = retriable && attempt < retry.Attempts;
+            proxy.BeginTry(mayRetry);
+            ForwarderError error;
+            endpoint.Enter();
+            try
+            {
+                error = await _forwarder.SendAsync(context, endpoint.DestinationPrefix, upstream.Client, route.ForwarderConfig, proxy).ConfigureAwait(false);
+            }
+            finally
+            {
+                endpoint.Exit();
+            }
+
+            var upstreamFailed = error == ForwarderError.None ? proxy.UpstreamStatus >= 500 : !IsClientSide(error);
+            if (upstreamFailed) endpoint.RecordFailure(upstream.Breaker.ConsecutiveFailures);
+            else if (error == ForwarderError.None) endpoint.RecordSuccess();
+
+            // A 502/503/504 held back by the transform, or a send that failed before any response byte went out.
+            var again = proxy.RetryRequested
+                || mayRetry && error == ForwarderError.Request && !context.Response.HasStarted && upstream.RetryBudget.TryRetry();
+            if (!again)
+            {
+                if (error != ForwarderError.None) await ForwardFailedAsync(proxy, endpoint, error).ConfigureAwait(false);
+                return;
+            }
+
+            LogRetry(_log, route.Id, endpoint.DestinationPrefix, attempt, error, proxy.UpstreamStatus, proxy.RequestId);
+            GatewayMetrics.Retries.WithLabels(upstream.Name).Inc();
+            context.Response.Clear();
+            previous = endpoint;
+            try
+            {
+                await Task.Delay(retry.JitteredBackoff(), context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static EndpointState? Acquire(UpstreamRuntime upstream, EndpointState? previous)
+    {
+        // Another request may take the last half-open trial between the pick and the claim: pick again, a few times.
+        for (var i = 0; i < 3; i++)
+        {
+            var endpoint = upstream.Balancer.Pick(upstream.Endpoints, previous) ?? (previous is not null ? upstream.Balancer.Pick(upstream.Endpoints) : null);
+            if (endpoint is null) return null;
+            if (endpoint.TryAcquire()) return endpoint;
+        }
+        return null;
+    }
+
+    private static bool HasNoBody(HttpRequest request) =>
+        request.ContentLength is null or 0 && !request.Headers.ContainsKey("Transfer-Encoding");
+
+    private static bool IsClientSide(ForwarderError error) => error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
+        or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient
+        or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseCanceled
+        or ForwarderError.UpgradeResponseClient;
 
     private Task ForwardFailedAsync(ProxyRequest proxy, EndpointState endpoint, ForwarderError error)
     {

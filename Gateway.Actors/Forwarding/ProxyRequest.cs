@@ -14,6 +14,7 @@ public sealed class ProxyRequest : HttpTransformer
     // Admission completes on the stream's thread; the request must go on on the pool, not on the stream actor.
     private readonly TaskCompletionSource<bool> _admitted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private UpstreamPipeline? _admittedBy;
+    private bool _mayRetry;
     private CancellationTokenRegistration _abortRegistration;
 
     internal ProxyRequest(HttpContext context, CompiledRoute route, string destinationPath, string requestId, string traceParent)
@@ -74,9 +75,31 @@ public sealed class ProxyRequest : HttpTransformer
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Status of the upstream's answer to the current try (0 when none came).</summary>
+    public int UpstreamStatus { get; private set; }
+
+    /// <summary>True when the current try's 502/503/504 was held back from the client so the request can be retried.</summary>
+    public bool RetryRequested { get; private set; }
+
+    /// <summary>Starts a try; with <paramref name="mayRetry"/>, a 502/503/504 answer is held back for a retry if the budget allows.</summary>
+    internal void BeginTry(bool mayRetry)
+    {
+        _mayRetry = mayRetry;
+        RetryRequested = false;
+        UpstreamStatus = 0;
+    }
+
     /// <inheritdoc />
     public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
+        UpstreamStatus = proxyResponse is null ? 0 : (int)proxyResponse.StatusCode;
+        if (_mayRetry && UpstreamStatus is 502 or 503 or 504 && Route.Upstream.RetryBudget.TryRetry())
+        {
+            // Nothing is copied: the client never sees this answer, and the handler tries another endpoint.
+            RetryRequested = true;
+            return ValueTask.FromResult(false);
+        }
+
         var copied = base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var headers = httpContext.Response.Headers;
         headers["X-Request-Id"] = RequestId;

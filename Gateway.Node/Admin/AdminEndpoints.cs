@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Gateway.Actors.Cluster;
+using Gateway.Actors.ConfigStore;
 using Gateway.Actors.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

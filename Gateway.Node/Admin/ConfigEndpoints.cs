@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.DistributedData;
 using Akka.Hosting;
-using Gateway.Actors.Cluster;
+using Gateway.Actors.ConfigStore;
 using Gateway.Protocol.Cluster;
 using Gateway.Protocol.Configuration;
 using Gateway.Protocol.Validation;

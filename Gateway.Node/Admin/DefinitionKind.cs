@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Akka.DistributedData;
-using Gateway.Actors.Cluster;
+using Gateway.Actors.ConfigStore;
 using Gateway.Protocol.Cluster;
 using Gateway.Protocol.Configuration;
 using Gateway.Protocol.Routing;

@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Hosting;
-using Gateway.Actors.Cluster;
+using Gateway.Actors.ConfigStore;
 using Gateway.Actors.Forwarding;
 using Gateway.Actors.Routing;
 using Gateway.Actors.Upstreams;

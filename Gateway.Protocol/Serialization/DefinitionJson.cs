@@ -51,7 +51,43 @@ public static class DefinitionJson
         if (upstream.MaxQueued is { } queued) obj["maxQueued"] = queued;
         if (upstream.ConnectTimeout is { } connect) obj["connectTimeout"] = Duration(connect);
         if (upstream.RequestTimeout is { } request) obj["requestTimeout"] = Duration(request);
+        if (upstream.CircuitBreaker is { } breaker) obj["circuitBreaker"] = ToJson(breaker);
+        if (upstream.HealthCheck is { } health) obj["healthCheck"] = ToJson(health);
+        if (upstream.Retry is { } retry) obj["retry"] = ToJson(retry);
         obj["version"] = upstream.Version;
+        return obj;
+    }
+
+    private static JsonObject ToJson(CircuitBreakerDefinition breaker)
+    {
+        var obj = new JsonObject();
+        if (breaker.ConsecutiveFailures is { } failures) obj["consecutiveFailures"] = failures;
+        if (breaker.FailureRatio is { } ratio) obj["failureRatio"] = ratio;
+        if (breaker.MinimumRequests is { } minimum) obj["minimumRequests"] = minimum;
+        if (breaker.Window is { } window) obj["window"] = Duration(window);
+        if (breaker.BaseEjection is { } baseEjection) obj["baseEjection"] = Duration(baseEjection);
+        if (breaker.MaxEjection is { } maxEjection) obj["maxEjection"] = Duration(maxEjection);
+        if (breaker.HalfOpenTrials is { } trials) obj["halfOpenTrials"] = trials;
+        return obj;
+    }
+
+    private static JsonObject ToJson(HealthCheckDefinition health)
+    {
+        var obj = new JsonObject { ["path"] = health.Path };
+        if (health.Interval is { } interval) obj["interval"] = Duration(interval);
+        if (health.Timeout is { } timeout) obj["timeout"] = Duration(timeout);
+        if (health.HealthyThreshold is { } healthy) obj["healthyThreshold"] = healthy;
+        if (health.UnhealthyThreshold is { } unhealthy) obj["unhealthyThreshold"] = unhealthy;
+        return obj;
+    }
+
+    private static JsonObject ToJson(RetryDefinition retry)
+    {
+        var obj = new JsonObject();
+        if (retry.Attempts is { } attempts) obj["attempts"] = attempts;
+        if (retry.Methods is { } methods) obj["methods"] = Strings(methods);
+        if (retry.Budget is { } budget) obj["budget"] = budget;
+        if (retry.Backoff is { } backoff) obj["backoff"] = Duration(backoff);
         return obj;
     }
 

@@ -40,6 +40,7 @@ public sealed class GatewaySerializer : SerializerWithStringManifest
         [typeof(VersionConflict)] = "version-conflict",
         [typeof(DefinitionNotFound)] = "definition-not-found",
         [typeof(UpstreamInUse)] = "upstream-in-use",
+        [typeof(EndpointEjected)] = "endpoint-ejected",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest = ManifestByType.ToFrozenDictionary(kv => kv.Value, kv => kv.Key);

@@ -81,6 +81,7 @@ public static partial class DefinitionValidator
             errors.Add(new(F("connectTimeout"), "must be greater than zero"));
         if (upstream.RequestTimeout is { } request && request <= TimeSpan.Zero)
             errors.Add(new(F("requestTimeout"), "must be greater than zero"));
+        ValidatePolicies(upstream, F, errors);
         return errors;
     }
 

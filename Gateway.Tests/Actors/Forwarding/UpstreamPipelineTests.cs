@@ -97,7 +97,7 @@ public sealed class UpstreamPipelineTests : TestKit
     {
         var definition = new RouteDefinition { Id = "r", Path = "/{**rest}", Upstream = "u" };
         var upstream = new UpstreamDefinition { Name = "u", Endpoints = [new EndpointDefinition { Url = "http://127.0.0.1:1" }] };
-        var defaults = new UpstreamDefaults(LoadBalancingMode.RoundRobin, 10, 10, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        var defaults = UpstreamDefaults.FromConfig(Gateway.Actors.GatewayDefaults.Config);
         var runtime = new UpstreamRuntime(upstream, defaults, new HttpMessageInvoker(new SocketsHttpHandler()));
         var route = new CompiledRoute(definition, PathTemplate.Parse(definition.Path), runtime);
         return new ProxyRequest(new DefaultHttpContext(), route, "/", "id", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");

@@ -46,6 +46,13 @@ public sealed class GatewaySerializerTests : IDisposable
         MaxQueued = 0,
         ConnectTimeout = TimeSpan.FromSeconds(2),
         RequestTimeout = TimeSpan.FromMinutes(1),
+        CircuitBreaker = new CircuitBreakerDefinition
+        {
+            ConsecutiveFailures = 5, FailureRatio = 0.25, MinimumRequests = 20, Window = TimeSpan.FromSeconds(10),
+            BaseEjection = TimeSpan.FromSeconds(30), MaxEjection = TimeSpan.FromMinutes(5), HalfOpenTrials = 2,
+        },
+        HealthCheck = new HealthCheckDefinition { Path = "/health", Interval = TimeSpan.FromSeconds(5), Timeout = TimeSpan.FromSeconds(1), HealthyThreshold = 2, UnhealthyThreshold = 3 },
+        Retry = new RetryDefinition { Attempts = 3, Methods = ["GET", "PUT"], Budget = 0.2, Backoff = TimeSpan.FromMilliseconds(25) },
         Version = 3,
     };
 
@@ -73,6 +80,7 @@ public sealed class GatewaySerializerTests : IDisposable
         new VersionConflict(3),
         new DefinitionNotFound("route:nope"),
         new UpstreamInUse("users", ["a", "b"]),
+        new EndpointEjected("users", "http://10.0.0.5:8080", TimeSpan.FromSeconds(30), "akka.tcp://gateway@127.0.0.1:4053", new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc)),
     ];
 
     [Theory]
@@ -127,6 +135,10 @@ public sealed class GatewaySerializerTests : IDisposable
         Assert.Equal((10, 0), (back.MaxInFlight, back.MaxQueued));
         Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1)), (back.ConnectTimeout, back.RequestTimeout));
         Assert.Equal(3, back.Version);
+        Assert.Equal(FullUpstream.CircuitBreaker, back.CircuitBreaker);
+        Assert.Equal(FullUpstream.HealthCheck, back.HealthCheck);
+        Assert.Equal(["GET", "PUT"], back.Retry!.Methods!.Value.ToArray());
+        Assert.Equal((3, 0.2, TimeSpan.FromMilliseconds(25)), (back.Retry.Attempts, back.Retry.Budget, back.Retry.Backoff));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public class AdmissionBenchmarks
         _pipeline.Run(_system.Materializer());
         _semaphore = new SemaphoreSlim(32);
         var upstream = new UpstreamDefinition { Name = "u", Endpoints = [new EndpointDefinition { Url = "http://127.0.0.1:1" }] };
-        var defaults = new UpstreamDefaults(LoadBalancingMode.RoundRobin, 32, 1024, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        var defaults = UpstreamDefaults.FromConfig(Gateway.Actors.GatewayDefaults.Config);
         var definition = new RouteDefinition { Id = "r", Path = "/{**rest}", Upstream = "u" };
         _route = new CompiledRoute(definition, PathTemplate.Parse(definition.Path), new UpstreamRuntime(upstream, defaults, new HttpMessageInvoker(new SocketsHttpHandler())));
         _context = new DefaultHttpContext();

@@ -10,7 +10,7 @@ using Gateway.Protocol.Configuration;
 using Gateway.Protocol.Routing;
 using Gateway.Protocol.Upstreams;
 
-namespace Gateway.Actors.Cluster;
+namespace Gateway.Actors.ConfigStore;
 
 /// <summary>
 /// <c>/user/config-bootstrap</c>: when this node is Up, refills Distributed Data from the journal (Distributed Data is not

@@ -3,7 +3,7 @@ using Akka.DistributedData;
 using Akka.Event;
 using Gateway.Actors.Routing;
 
-namespace Gateway.Actors.Cluster;
+namespace Gateway.Actors.ConfigStore;
 
 /// <summary>
 /// <c>/user/route-replica</c> on every node: subscribes to the replicated routes and upstreams and hands the complete

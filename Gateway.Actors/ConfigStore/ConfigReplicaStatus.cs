@@ -1,4 +1,4 @@
-namespace Gateway.Actors.Cluster;
+namespace Gateway.Actors.ConfigStore;
 
 /// <summary>
 /// Whether this node's route table has been built from the replicated route set after the node's startup

@@ -4,7 +4,7 @@ using Gateway.Protocol.Cluster;
 using Gateway.Protocol.Routing;
 using Gateway.Protocol.Serialization;
 
-namespace Gateway.Actors.Cluster;
+namespace Gateway.Actors.ConfigStore;
 
 /// <summary>Sharded entity <c>route:ID</c>: the single writer of one route (see <see cref="ConfigEntity"/>).</summary>
 public sealed class RouteEntity : ConfigEntity

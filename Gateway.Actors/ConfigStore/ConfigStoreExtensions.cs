@@ -10,7 +10,7 @@ using Gateway.Protocol.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Gateway.Actors.Cluster;
+namespace Gateway.Actors.ConfigStore;
 
 /// <summary>Registry key of the config shard region (route and upstream entities).</summary>
 public sealed class ConfigEntitiesKey;

@@ -7,7 +7,7 @@ using Gateway.Protocol.Routing;
 using Gateway.Protocol.Serialization;
 using Gateway.Protocol.Upstreams;
 
-namespace Gateway.Actors.Cluster;
+namespace Gateway.Actors.ConfigStore;
 
 /// <summary>
 /// The Distributed Data keys that carry the accepted routes and upstreams to every node, and how their values read.

@@ -1,4 +1,4 @@
-namespace Gateway.Actors.Cluster;
+namespace Gateway.Actors.ConfigStore;
 
 /// <summary>Sent by the config bootstrap to the route-replica actor: the journal was replayed into Distributed Data and the HOCON definitions applied.</summary>
 public sealed record BootstrapCompleted

@@ -4,7 +4,7 @@ using Gateway.Protocol.Serialization;
 using Gateway.Protocol.Upstreams;
 using Gateway.Protocol.Validation;
 
-namespace Gateway.Actors.Cluster;
+namespace Gateway.Actors.ConfigStore;
 
 /// <summary>State of one upstream entity and its pure decisions (see <see cref="RouteState"/> for the versioning rules).</summary>
 /// <param name="Current">The upstream as stored, or null when it never existed or was deleted.</param>

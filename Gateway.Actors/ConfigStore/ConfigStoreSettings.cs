@@ -1,6 +1,6 @@
 using Akka.Configuration;
 
-namespace Gateway.Actors.Cluster;
+namespace Gateway.Actors.ConfigStore;
 
 /// <summary>Settings of the cluster-owned config store, read from <c>gateway.data-directory</c>, <c>gateway.persistence</c> and <c>gateway.config-store</c>.</summary>
 public sealed record ConfigStoreSettings(

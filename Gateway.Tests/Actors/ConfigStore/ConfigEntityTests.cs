@@ -1,14 +1,14 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.DistributedData;
-using Gateway.Actors.Cluster;
+using Gateway.Actors.ConfigStore;
 using Gateway.Node.Configuration;
 using Gateway.Protocol.Cluster;
 using Gateway.Protocol.Routing;
 using Gateway.Protocol.Upstreams;
 using Xunit;
 
-namespace Gateway.Tests.Actors.Cluster;
+namespace Gateway.Tests.Actors.ConfigStore;
 
 /// <summary>The route and upstream entities in a one-node cluster with the in-memory journal: persist, replicate, recover.</summary>
 public sealed class ConfigEntityTests : Akka.TestKit.Xunit2.TestKit

@@ -3,7 +3,7 @@ using Gateway.Protocol.Routing;
 using Gateway.Protocol.Serialization;
 using Gateway.Protocol.Validation;
 
-namespace Gateway.Actors.Cluster;
+namespace Gateway.Actors.ConfigStore;
 
 /// <summary>
 /// State of one route entity and its pure decisions: validation, optimistic concurrency and versioning. Versions keep

@@ -1,10 +1,10 @@
 using Akka.Configuration;
-using Gateway.Actors.Cluster;
+using Gateway.Actors.ConfigStore;
 using Gateway.Node.Admin;
 using Gateway.Node.Configuration;
 using Xunit;
 
-namespace Gateway.Tests.Actors.Cluster;
+namespace Gateway.Tests.Actors.ConfigStore;
 
 public sealed class ConfigStoreSettingsTests
 {

@@ -4,7 +4,7 @@ using Gateway.Protocol.Cluster;
 using Gateway.Protocol.Serialization;
 using Gateway.Protocol.Upstreams;
 
-namespace Gateway.Actors.Cluster;
+namespace Gateway.Actors.ConfigStore;
 
 /// <summary>Sharded entity <c>upstream:NAME</c>: the single writer of one upstream (see <see cref="ConfigEntity"/>).</summary>
 public sealed class UpstreamEntity : ConfigEntity

@@ -4,7 +4,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Gateway.Protocol.Cluster;
 
-namespace Gateway.Actors.Cluster;
+namespace Gateway.Actors.ConfigStore;
 
 /// <summary>
 /// Shared life cycle of the route and upstream entities, the single writers of their definition. A command first reads

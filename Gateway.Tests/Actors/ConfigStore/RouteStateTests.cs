@@ -1,9 +1,9 @@
-using Gateway.Actors.Cluster;
+using Gateway.Actors.ConfigStore;
 using Gateway.Protocol.Cluster;
 using Gateway.Protocol.Routing;
 using Xunit;
 
-namespace Gateway.Tests.Actors.Cluster;
+namespace Gateway.Tests.Actors.ConfigStore;
 
 public sealed class RouteStateTests
 {

@@ -1,7 +1,7 @@
 using Akka.Cluster.Sharding;
 using Gateway.Protocol.Cluster;
 
-namespace Gateway.Actors.Cluster;
+namespace Gateway.Actors.ConfigStore;
 
 /// <summary>Routes messages to config entities by <see cref="IWithEntityKey.EntityKey"/>.</summary>
 public sealed class ConfigEntityExtractor(int shards) : HashCodeMessageExtractor(shards)

@@ -1,10 +1,10 @@
-using Gateway.Actors.Cluster;
+using Gateway.Actors.ConfigStore;
 using Gateway.Protocol.Cluster;
 using Gateway.Protocol.Routing;
 using Gateway.Protocol.Upstreams;
 using Xunit;
 
-namespace Gateway.Tests.Actors.Cluster;
+namespace Gateway.Tests.Actors.ConfigStore;
 
 public sealed class UpstreamStateTests
 {
