@@ -75,6 +75,47 @@ public sealed class ClusterConfigTests(ITestOutputHelper output)
         Assert.True(P(0.99) < 2000, $"p99 propagation {P(0.99):F1} ms");
     }
 
+    [Fact]
+    public async Task KilledNode_ItsRouteOwnersMoveToTheSurvivors_OnTheNextWrite()
+    {
+        await using var backend = await TestUpstream.StartAsync(context => context.Response.WriteAsync("backend " + context.Request.Path));
+        using var cluster = new LocalCluster(3);
+        await StartAllAsync(cluster);
+        await PutAsync(cluster, 0, "/admin/upstreams/backend", $$"""{"endpoints":["{{backend.Url}}"]}""", HttpStatusCode.Created);
+        // Enough routes that some owners live on the node about to die (30 shards over 3 nodes).
+        var ids = Enumerable.Range(0, 12).Select(n => $"route-{n}").ToArray();
+        foreach (var id in ids)
+            await PutAsync(cluster, 0, $"/admin/routes/{id}", $$"""{"path":"/{{id}}","upstream":"backend"}""", HttpStatusCode.Created);
+
+        cluster.Kill(1);
+
+        // Writes to owners that lived on the dead node wait until it is downed and their shards start elsewhere.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        foreach (var id in ids)
+        {
+            while (true)
+            {
+                using var response = await SendPutAsync(cluster, 0, $"/admin/routes/{id}", $$"""{"path":"/{{id}}/v2","upstream":"backend"}""", ifMatch: "\"1\"");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    Assert.Equal("\"2\"", response.Headers.ETag!.Tag);
+                    break;
+                }
+                if (response.StatusCode == HttpStatusCode.PreconditionFailed)
+                {
+                    // An earlier try timed out at the edge but was applied once the owner restarted: it must be that write.
+                    using var current = await cluster.Admin.GetAsync($"{cluster.AdminUrl(0)}/admin/routes/{id}");
+                    Assert.Equal("\"2\"", current.Headers.ETag!.Tag);
+                    Assert.Contains($"/{id}/v2", await current.Content.ReadAsStringAsync());
+                    break;
+                }
+                Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline,
+                    $"PUT {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+        foreach (var id in ids) await WaitForBodyAsync(cluster, 2, $"/{id}/v2", $"backend /{id}/v2");
+    }
+
     private static async Task StartAllAsync(LocalCluster cluster)
     {
         // The seed first: the others' joins succeed as soon as it is Up.
