@@ -58,4 +58,9 @@ public static class GatewayMetrics
     public static readonly Counter Retries = Metrics.CreateCounter(
         "gateway_retries_total", "Requests retried on another endpoint, by upstream.",
         new CounterConfiguration { LabelNames = ["upstream"] });
+
+    /// <summary>Requests refused with 429 by a route's rate limit.</summary>
+    public static readonly Counter RateLimited = Metrics.CreateCounter(
+        "gateway_rate_limited_total", "Requests refused with 429 by a route's rate limit.",
+        new CounterConfiguration { LabelNames = ["route"] });
 }

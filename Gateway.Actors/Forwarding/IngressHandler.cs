@@ -39,6 +39,7 @@ public sealed partial class IngressHandler
         if (result != RouteLookupResult.Matched) return NotMatchedAsync(context, table, result, path);
 
         var route = match.Value;
+        if (route.RateLimiter?.TryAdmit(context) is { } retryAfter) return RateLimitedAsync(context, route, retryAfter, start);
         var destination = route.Rewriter.Rewrite(path, captures[..match.CaptureCount]);
         var proxy = new ProxyRequest(context, route, destination, RequestIdentity.RequestId(request), RequestIdentity.TraceParent(request));
         var upstream = route.Upstream;
@@ -183,6 +184,18 @@ public sealed partial class IngressHandler
             $"upstream '{upstream.Name}' has {upstream.Pipeline.MaxInFlight} requests in flight and {upstream.Pipeline.MaxQueued} queued; retry later",
             proxy.RequestId, RequestIdentity.TraceId(proxy.TraceParent));
         proxy.Route.Metrics.Record(StatusCodes.Status503ServiceUnavailable, start);
+        return write;
+    }
+
+    private static Task RateLimitedAsync(HttpContext context, CompiledRoute route, string retryAfter, long start)
+    {
+        GatewayMetrics.RateLimited.WithLabels(route.Id).Inc();
+        context.Response.Headers.RetryAfter = retryAfter;
+        var limit = route.RateLimiter!.Definition;
+        var write = Problems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
+            $"route '{route.Id}' allows {limit.Limit} requests per {limit.Period.TotalSeconds:0.###}s per {limit.Key}; retry in {retryAfter}s",
+            RequestIdentity.RequestId(context.Request));
+        route.Metrics.Record(StatusCodes.Status429TooManyRequests, start);
         return write;
     }
 

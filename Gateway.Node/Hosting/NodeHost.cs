@@ -35,6 +35,7 @@ public static class NodeHost
         var defaults = UpstreamDefaults.FromConfig(config);
         var store = ConfigStoreSettings.FromConfig(config);
         var adminApi = AdminApiSettings.FromConfig(config);
+        var clients = Gateway.Actors.RateLimiting.ClientAddressResolver.FromConfig(config);
         var (definitions, errors) = GatewayDefinitions.FromConfig(config);
         if (errors.Count > 0)
             throw new ConfigurationException("invalid route or upstream definitions:\n  " + string.Join("\n  ", errors));
@@ -46,6 +47,7 @@ public static class NodeHost
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<RouteTableHolder>();
         builder.Services.AddSingleton<ConfigReplicaStatus>();
+        builder.Services.AddSingleton<Gateway.Actors.RateLimiting.ClusterRateLimitRegistry>();
         builder.Services.AddSingleton<IngressHandler>();
         builder.Services.AddRouting();
         if (settings.SampleEnabled)
@@ -59,7 +61,7 @@ public static class NodeHost
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })
-                .AddGatewayRouting(defaults)
+                .AddGatewayRouting(defaults, clients)
                 // The HOCON definitions become upserts through the route entities, once the journal is replayed.
                 .AddGatewayConfigStore(store, definitions)
                 .AddStartup((system, _) =>

@@ -51,6 +51,28 @@ public sealed partial class DefinitionReader
         };
     }
 
+    private Routing.RateLimitDefinition? ReadRateLimit(Dictionary<string, JsonNode?> fields, string at)
+    {
+        if (Section(fields, at, "rateLimit") is not var (inner, sectionAt)) return null;
+        var f = Fields(inner, sectionAt, "key", "algorithm", "limit", "period", "burst", "scope");
+        var defaults = new Routing.RateLimitDefinition();
+        return new Routing.RateLimitDefinition
+        {
+            Key = OptionalString(f, sectionAt, "key") ?? defaults.Key,
+            Algorithm = OptionalString(f, sectionAt, "algorithm") ?? defaults.Algorithm,
+            Limit = (int)(Integer(f, sectionAt, "limit") ?? RequiredMissing(sectionAt, "limit")),
+            Period = Duration(f, sectionAt, "period") ?? defaults.Period,
+            Burst = (int?)Integer(f, sectionAt, "burst"),
+            Scope = OptionalString(f, sectionAt, "scope") ?? defaults.Scope,
+        };
+
+        long RequiredMissing(string where, string name)
+        {
+            if (!f.ContainsKey(name)) Error(Path(where, name), "is required");
+            return 0;
+        }
+    }
+
     private (JsonObject Inner, string At)? Section(Dictionary<string, JsonNode?> fields, string at, string name)
     {
         if (!fields.TryGetValue(name, out var node) || node is null) return null;

@@ -28,7 +28,7 @@ public sealed partial class DefinitionReader
     public RouteDefinition? ReadRoute(JsonNode? node, string at)
     {
         if (Object(node, at) is not { } obj) return null;
-        var fields = Fields(obj, at, "id", "path", "upstream", "hosts", "methods", "order", "rewrite", "timeout", "requestHeaders", "responseHeaders", "version");
+        var fields = Fields(obj, at, "id", "path", "upstream", "hosts", "methods", "order", "rewrite", "timeout", "requestHeaders", "responseHeaders", "rateLimit", "version");
         return new RouteDefinition
         {
             Id = RequiredString(fields, at, "id"),
@@ -41,6 +41,7 @@ public sealed partial class DefinitionReader
             Timeout = Duration(fields, at, "timeout"),
             RequestHeaders = ReadHeaders(fields, at, "requestHeaders"),
             ResponseHeaders = ReadHeaders(fields, at, "responseHeaders"),
+            RateLimit = ReadRateLimit(fields, at),
             Version = Integer(fields, at, "version", 0, long.MaxValue) ?? 0,
         };
     }

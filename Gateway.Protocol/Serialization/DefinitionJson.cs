@@ -36,6 +36,7 @@ public static class DefinitionJson
         if (route.Timeout is { } timeout) obj["timeout"] = Duration(timeout);
         if (!route.RequestHeaders.IsEmpty) obj["requestHeaders"] = Headers(route.RequestHeaders);
         if (!route.ResponseHeaders.IsEmpty) obj["responseHeaders"] = Headers(route.ResponseHeaders);
+        if (route.RateLimit is { } limit) obj["rateLimit"] = ToJson(limit);
         obj["version"] = route.Version;
         return obj;
     }
@@ -55,6 +56,14 @@ public static class DefinitionJson
         if (upstream.HealthCheck is { } health) obj["healthCheck"] = ToJson(health);
         if (upstream.Retry is { } retry) obj["retry"] = ToJson(retry);
         obj["version"] = upstream.Version;
+        return obj;
+    }
+
+    private static JsonObject ToJson(RateLimitDefinition limit)
+    {
+        var obj = new JsonObject { ["key"] = limit.Key, ["algorithm"] = limit.Algorithm, ["limit"] = limit.Limit, ["period"] = Duration(limit.Period) };
+        if (limit.Burst is { } burst) obj["burst"] = burst;
+        obj["scope"] = limit.Scope;
         return obj;
     }
 

@@ -34,6 +34,7 @@ public sealed class GatewaySerializerTests : IDisposable
             Remove = ["Cookie"],
         },
         ResponseHeaders = new HeaderTransforms { Remove = ["Server"] },
+        RateLimit = new RateLimitDefinition { Key = "header:X-Api-Key", Algorithm = "sliding-window", Limit = 100, Period = TimeSpan.FromMinutes(1), Burst = 20, Scope = "cluster" },
         Version = 7,
     };
 
@@ -120,6 +121,7 @@ public sealed class GatewaySerializerTests : IDisposable
         Assert.Equal("a b", back.RequestHeaders.Add["x-tenant"]);
         Assert.Equal(["Cookie"], back.RequestHeaders.Remove.ToArray());
         Assert.Equal(["Server"], back.ResponseHeaders.Remove.ToArray());
+        Assert.Equal(FullRoute.RateLimit, back.RateLimit);
         Assert.Equal(7, back.Version);
     }
 
