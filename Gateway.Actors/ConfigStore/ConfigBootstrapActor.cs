@@ -85,7 +85,11 @@ public sealed class ConfigBootstrapActor : ReceiveActor, IWithTimers
         {
             if (_unrepublished.Remove(done.EntityKey) && _unrepublished.Count == 0) StartUpserts();
         });
-        Receive<Retry>(_ => SendRepublish());
+        Receive<Retry>(_ =>
+        {
+            _log.Warning("{Count} config entities have not republished yet (one is {EntityKey}); asking again", _unrepublished.Count, _unrepublished.First());
+            SendRepublish();
+        });
     }
 
     private void SendRepublish()
@@ -111,7 +115,9 @@ public sealed class ConfigBootstrapActor : ReceiveActor, IWithTimers
         });
         Receive<Retry>(_ =>
         {
-            if (_upserts.TryPeek(out var head)) _region.Tell(head);
+            if (!_upserts.TryPeek(out var head)) return;
+            _log.Warning("No answer yet to applying {EntityKey} from the node's HOCON; sending it again", head.EntityKey);
+            _region.Tell(head);
         });
         Receive<Republished>(_ => { });
     }
