@@ -29,6 +29,8 @@ public sealed class ConfigBootstrapActor : ReceiveActor, IWithTimers
     private readonly TimeSpan _retryInterval;
     private readonly Queue<IWithEntityKey> _upserts;
     private readonly HashSet<string> _unrepublished = new(StringComparer.Ordinal);
+    private readonly System.Diagnostics.Stopwatch _clock = new();
+    private Task<SqlReadJournal> _journal = null!;
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
@@ -52,15 +54,27 @@ public sealed class ConfigBootstrapActor : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected override void PreStart()
     {
+        _journal = OpenJournal();
         var self = Self;
         Akka.Cluster.Cluster.Get(Context.System).RegisterOnMemberUp(() => self.Tell(MemberIsUp.Instance));
     }
 
+    // The read journal blocks its caller until the write journal has started (tables created, Linq2Db warmed up, seconds
+    // on a busy machine): open it off the actor's thread, while the node is still joining.
+    private Task<SqlReadJournal> OpenJournal()
+    {
+        var system = Context.System;
+        return Task.Run(() => PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier));
+    }
+
     private void ReadPersistenceIds()
     {
-        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        journal.CurrentPersistenceIds()
-            .RunWith(Sink.Seq<string>(), Context.System.Materializer())
+        _clock.Restart();
+        if (_journal.IsFaulted) _journal = OpenJournal();
+        var materializer = Context.System.Materializer();
+        _journal
+            .ContinueWith(opened => opened.Result.CurrentPersistenceIds().RunWith(Sink.Seq<string>(), materializer), TaskScheduler.Default)
+            .Unwrap()
             .PipeTo(Self, success: ids => new PersistenceIdsRead(ids), failure: ex => new Status.Failure(ex));
         Become(Rehydrating);
     }
@@ -70,7 +84,7 @@ public sealed class ConfigBootstrapActor : ReceiveActor, IWithTimers
         Receive<PersistenceIdsRead>(read =>
         {
             foreach (var id in read.Ids.Where(EntityKeys.IsEntityKey)) _unrepublished.Add(id);
-            _log.Info("Rehydrating {EntityCount} config entities from the journal", _unrepublished.Count);
+            _log.Info("Rehydrating {EntityCount} config entities from the journal (ids read in {ElapsedMs} ms)", _unrepublished.Count, _clock.ElapsedMilliseconds);
             Timers.StartPeriodicTimer("retry", Retry.Instance, _retryInterval);
             SendRepublish();
             if (_unrepublished.Count == 0) StartUpserts();
@@ -130,7 +144,7 @@ public sealed class ConfigBootstrapActor : ReceiveActor, IWithTimers
             return;
         }
         Timers.CancelAll();
-        _log.Info("Config bootstrap complete");
+        _log.Info("Config bootstrap complete in {ElapsedMs} ms", _clock.ElapsedMilliseconds);
         _replica.Tell(BootstrapCompleted.Instance);
         Become(() => ReceiveAny(_ => { }));
     }

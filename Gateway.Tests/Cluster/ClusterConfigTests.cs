@@ -116,13 +116,18 @@ public sealed class ClusterConfigTests(ITestOutputHelper output)
         foreach (var id in ids) await WaitForBodyAsync(cluster, 2, $"/{id}/v2", $"backend /{id}/v2");
     }
 
-    private static async Task StartAllAsync(LocalCluster cluster)
+    private async Task StartAllAsync(LocalCluster cluster)
     {
+        var clock = Stopwatch.StartNew();
         // The seed first: the others' joins succeed as soon as it is Up.
         cluster.Start(0);
         cluster.Start(1);
         cluster.Start(2);
-        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => cluster.WaitReadyAsync(i, StartTimeout)));
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(async i =>
+        {
+            await cluster.WaitReadyAsync(i, StartTimeout);
+            output.WriteLine($"node {i} ready after {clock.Elapsed.TotalSeconds:F1} s");
+        }));
     }
 
     private static async Task<string?> PutAsync(LocalCluster cluster, int node, string path, string json, HttpStatusCode expected, string? ifMatch = null)
