@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Hosting;
+using Gateway.Actors.ConfigStore;
 using Gateway.Actors.Forwarding;
 using Gateway.Actors.Routing;
 using Gateway.Actors.Upstreams;
@@ -33,6 +34,8 @@ public static class NodeHost
     {
         var settings = NodeSettings.FromConfig(config);
         var defaults = UpstreamDefaults.FromConfig(config);
+        var store = ConfigStoreSettings.FromConfig(config);
+        var adminApi = AdminApiSettings.FromConfig(config);
         var clients = Gateway.Actors.RateLimiting.ClientAddressResolver.FromConfig(config);
         var (definitions, errors) = GatewayDefinitions.FromConfig(config);
         if (errors.Count > 0)
@@ -44,6 +47,7 @@ public static class NodeHost
 
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<RouteTableHolder>();
+        builder.Services.AddSingleton<ConfigReplicaStatus>();
         builder.Services.AddSingleton<Gateway.Actors.RateLimiting.ClusterRateLimitRegistry>();
         builder.Services.AddSingleton<IngressHandler>();
         builder.Services.AddSingleton(Observability.SerilogAccessLog.FromConfig(config));
@@ -61,12 +65,13 @@ public static class NodeHost
                     loggers.AddLoggerFactory();
                 })
                 .AddGatewayRouting(defaults, clients)
-                .AddStartup((system, registry) =>
+                // The HOCON definitions become upserts through the route entities, once the journal is replayed.
+                .AddGatewayConfigStore(store, definitions)
+                .AddStartup((system, _) =>
                 {
                     // No seed nodes: this node is a cluster of one, so one machine runs the same code path as many.
                     var cluster = Cluster.Get(system);
                     if (!settings.HasSeedNodes) cluster.Join(cluster.SelfAddress);
-                    registry.Get<RouteTableActorKey>().Tell(new ApplyDefinitions(definitions));
                 });
         });
 
@@ -78,7 +83,7 @@ public static class NodeHost
         // Proxied traffic never goes through endpoint routing: everything not on the admin port goes straight to the handler.
         app.Use((context, next) => context.Connection.LocalPort == adminPort ? next(context) : ingress.HandleAsync(context));
         app.UseRouting();
-        app.MapAdmin(adminPort);
+        app.MapAdmin(adminPort, adminApi);
         return app;
     }
 

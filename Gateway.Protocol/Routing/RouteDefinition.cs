@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Gateway.Protocol.Routing;
 
 /// <summary>A route as users write it (HOCON kebab-case or JSON camelCase): what to match and where to send it.</summary>
-public sealed record RouteDefinition
+public sealed record RouteDefinition : Cluster.IGatewayMessage
 {
     /// <summary>Unique route id, also the sharding entity id.</summary>
     public string Id { get; init; } = "";

@@ -9,10 +9,12 @@ namespace Gateway.Tests.Support;
 public sealed class TestGateway : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly string _dataDirectory;
 
-    private TestGateway(WebApplication app, int ingressPort, int adminPort, int h2cPort)
+    private TestGateway(WebApplication app, int ingressPort, int adminPort, int h2cPort, string dataDirectory)
     {
         _app = app;
+        _dataDirectory = dataDirectory;
         IngressPort = ingressPort;
         AdminPort = adminPort;
         H2cPort = h2cPort;
@@ -40,8 +42,10 @@ public sealed class TestGateway : IAsyncDisposable
     public HttpClient Admin { get; }
 
     /// <summary>Starts a node with <paramref name="gatewayHocon"/> (the body of a <c>gateway { }</c> block) and waits until it is ready.</summary>
+    /// <remarks>Each node gets its own empty data directory (its SQLite journal), removed on dispose.</remarks>
     public static async Task<TestGateway> StartAsync(string gatewayHocon)
     {
+        var data = Path.Combine(Path.GetTempPath(), "gateway-test-" + Guid.NewGuid().ToString("N"));
         var ingress = FreePort.Next();
         var admin = FreePort.Next();
         var h2c = FreePort.Next();
@@ -50,13 +54,14 @@ public sealed class TestGateway : IAsyncDisposable
               ingress { hostname = "127.0.0.1", port = {{ingress}}, h2c-port = {{h2c}} }
               admin { hostname = "127.0.0.1", port = {{admin}} }
               logging.level = Warning
+              data-directory = "{{data.Replace("\\", "/")}}"
               {{gatewayHocon}}
             }
             akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
             """);
         var app = NodeHost.Build(node.WithFallback(NodeConfigLoader.Defaults));
         await app.StartAsync();
-        var gateway = new TestGateway(app, ingress, admin, h2c);
+        var gateway = new TestGateway(app, ingress, admin, h2c, data);
         await gateway.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
         return gateway;
     }
@@ -88,5 +93,13 @@ public sealed class TestGateway : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await _app.StopAsync(cts.Token);
         await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A pooled SQLite handle may outlive the node for a moment; the temp directory is cleaned by the OS.
+        }
     }
 }
