@@ -37,6 +37,8 @@ public static class DefinitionJson
         if (!route.RequestHeaders.IsEmpty) obj["requestHeaders"] = Headers(route.RequestHeaders);
         if (!route.ResponseHeaders.IsEmpty) obj["responseHeaders"] = Headers(route.ResponseHeaders);
         if (route.RateLimit is { } limit) obj["rateLimit"] = ToJson(limit);
+        if (route.MaxRequestBodySize is { } maxBody) obj["maxRequestBodySize"] = maxBody;
+        if (route.AllowEncodedSlashes) obj["allowEncodedSlashes"] = true;
         obj["version"] = route.Version;
         return obj;
     }

@@ -35,6 +35,8 @@ public sealed class GatewaySerializerTests : IDisposable
         },
         ResponseHeaders = new HeaderTransforms { Remove = ["Server"] },
         RateLimit = new RateLimitDefinition { Key = "header:X-Api-Key", Algorithm = "sliding-window", Limit = 100, Period = TimeSpan.FromMinutes(1), Burst = 20, Scope = "cluster" },
+        MaxRequestBodySize = 1024 * 1024,
+        AllowEncodedSlashes = true,
         Version = 7,
     };
 
