@@ -4,10 +4,12 @@ using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Hosting;
 using Gateway.Actors.Forwarding;
+using Gateway.Actors.Ops;
 using Gateway.Actors.Routing;
 using Gateway.Actors.Upstreams;
 using Gateway.Node.Admin;
 using Gateway.Node.Configuration;
+using Gateway.Node.Ops;
 using Gateway.Node.Sample;
 using Gateway.Protocol.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -32,18 +34,21 @@ public static class NodeHost
     {
         var settings = NodeSettings.FromConfig(config);
         var defaults = UpstreamDefaults.FromConfig(config);
+        var ops = OpsSettings.FromConfig(config);
+        var logs = new LogBuffer(ops.LogBufferSize);
         var (definitions, errors) = GatewayDefinitions.FromConfig(config);
         if (errors.Count > 0)
             throw new ConfigurationException("invalid route or upstream definitions:\n  " + string.Join("\n  ", errors));
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        ConfigureLogging(builder, settings);
+        ConfigureLogging(builder, settings, logs);
         ConfigureKestrel(builder, settings);
 
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<RouteTableHolder>();
         builder.Services.AddSingleton<IngressHandler>();
         builder.Services.AddRouting();
+        builder.Services.AddOpsHost(ops, logs);
         if (settings.SampleEnabled)
             builder.Services.AddHostedService(sp => new EchoUpstream(settings.SampleEchoPort, sp.GetRequiredService<ILogger<EchoUpstream>>()));
 
@@ -56,6 +61,7 @@ public static class NodeHost
                     loggers.AddLoggerFactory();
                 })
                 .AddGatewayRouting(defaults)
+                .AddGatewayOps(ops)
                 .AddStartup((system, registry) =>
                 {
                     // No seed nodes: this node is a cluster of one, so one machine runs the same code path as many.
@@ -77,7 +83,7 @@ public static class NodeHost
         return app;
     }
 
-    private static void ConfigureLogging(WebApplicationBuilder builder, NodeSettings settings)
+    private static void ConfigureLogging(WebApplicationBuilder builder, NodeSettings settings, LogBuffer logs)
     {
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(logger =>
@@ -87,7 +93,8 @@ public static class NodeHost
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
                 .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
                 .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                .WriteTo.Sink(new LogBufferSink(logs));
             if (settings.LogJson) logger.WriteTo.Console(new CompactJsonFormatter());
             else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
         });

@@ -1,0 +1,18 @@
+using System.Globalization;
+using Gateway.Actors.Ops;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Gateway.Node.Ops;
+
+/// <summary>Serilog sink that keeps the node's log events in the <see cref="LogBuffer"/> behind <c>pbm log peek</c> and <c>log tail</c>.</summary>
+public sealed class LogBufferSink(LogBuffer buffer) : ILogEventSink
+{
+    /// <inheritdoc />
+    public void Emit(LogEvent logEvent)
+    {
+        var source = logEvent.Properties.TryGetValue("SourceContext", out var value) && value is ScalarValue { Value: string s } ? s : "";
+        var exception = logEvent.Exception is { } ex ? $"{ex.GetType().Name}: {ex.Message}" : null;
+        buffer.Add(new LogEntry(logEvent.Timestamp, logEvent.Level.ToString(), source, logEvent.RenderMessage(CultureInfo.InvariantCulture), exception));
+    }
+}
