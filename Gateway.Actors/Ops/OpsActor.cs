@@ -44,7 +44,12 @@ public sealed class OpsActor : ReceiveActor
         {
             var child = Context.ActorOf(props(invocation, _context, msg.Output), $"{command.Words[^1]}-{++_started}");
             Context.Watch(child);
-            var registration = msg.Cancelled.Register(() => child.Tell(CancelOpsCommand.Instance));
+            var output = msg.Output;
+            var registration = msg.Cancelled.Register(() =>
+            {
+                // The connection cancels every command once it has ended, which a finished walk already has.
+                if (!output.Ended) child.Tell(CancelOpsCommand.Instance);
+            });
             _running[child] = (msg.Output, registration);
             return;
         }

@@ -41,7 +41,7 @@ internal sealed partial class OpsConnection
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         client.NoDelay = true;
         var stream = client.GetStream();
-        var inbound = Channel.CreateBounded<Inbound>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        var inbound = Channel.CreateBounded<Inbound>(new BoundedChannelOptions(16) { SingleReader = false, SingleWriter = true });
         var reading = ReadLoopAsync(PipeReader.Create(stream), inbound.Writer, connection.Token);
         var authorized = !_settings.RequiresToken;
         try
@@ -81,6 +81,22 @@ internal sealed partial class OpsConnection
         {
             await connection.CancelAsync().ConfigureAwait(false);
             await reading.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Answers a connection that came before the actor system started: exit code 1, try again.</summary>
+    public static async Task RefuseStartingAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                await WriteAsync(client.GetStream(), [OpsFrame.Error("the node is still starting; try again", OpsExitCodes.Failed), OpsFrame.End(OpsExitCodes.Failed)],
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException)
+            {
+            }
         }
     }
 

@@ -16,14 +16,14 @@ namespace Gateway.Node.Ops;
 public sealed partial class OpsHost : BackgroundService
 {
     private readonly OpsSettings _settings;
-    private readonly IRequiredActor<OpsActorKey> _ops;
+    private readonly IReadOnlyActorRegistry _registry;
     private readonly ILogger<OpsHost> _log;
 
     /// <summary>Creates the host for <paramref name="settings"/> over the ops actor.</summary>
-    public OpsHost(OpsSettings settings, IRequiredActor<OpsActorKey> ops, ILogger<OpsHost> log)
+    public OpsHost(OpsSettings settings, IReadOnlyActorRegistry registry, ILogger<OpsHost> log)
     {
         _settings = settings;
-        _ops = ops;
+        _registry = registry;
         _log = log;
     }
 
@@ -55,11 +55,14 @@ public sealed partial class OpsHost : BackgroundService
         var connections = new HashSet<Task>();
         try
         {
-            var ops = await _ops.GetAsync(stoppingToken).ConfigureAwait(false);
             while (!stoppingToken.IsCancellationRequested)
             {
                 var client = await listener.AcceptTcpClientAsync(stoppingToken).ConfigureAwait(false);
-                var connection = new OpsConnection(client, ops, _settings, _log).RunAsync(stoppingToken);
+                // Looked up per connection: the ops actor is registered while the actor system starts, which may be after
+                // this listener; a connection that early is told so (IRequiredActor.GetAsync was seen to hang here).
+                var connection = _registry.TryGet<OpsActorKey>(out var ops)
+                    ? new OpsConnection(client, ops, _settings, _log).RunAsync(stoppingToken)
+                    : OpsConnection.RefuseStartingAsync(client);
                 lock (connections) connections.Add(connection);
                 _ = connection.ContinueWith(t => { lock (connections) connections.Remove(t); }, TaskScheduler.Default);
             }
