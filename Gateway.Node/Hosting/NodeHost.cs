@@ -86,7 +86,9 @@ public static class NodeHost
     private static void ConfigureLogging(WebApplicationBuilder builder, NodeSettings settings, LogBuffer logs)
     {
         builder.Logging.ClearProviders();
-        builder.Services.AddSerilog(logger =>
+        // preserveStaticLogger: each node logs through its own logger (and its own pbm log buffer), not the process-wide
+        // Log.Logger, which the last node built would own when several run in one process (the tests).
+        builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: logger =>
         {
             logger.MinimumLevel.Is(settings.LogLevel)
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
