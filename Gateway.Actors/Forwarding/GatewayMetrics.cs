@@ -41,4 +41,29 @@ public static class GatewayMetrics
     public static readonly Counter Unmatched = Metrics.CreateCounter(
         "gateway_unmatched_requests_total", "Requests that matched no route (404) or no method (405).",
         new CounterConfiguration { LabelNames = ["code"] });
+
+    /// <summary>Breaker state per endpoint: 0 closed, 1 open, 2 half-open.</summary>
+    public static readonly Gauge EndpointState = Metrics.CreateGauge(
+        "gateway_endpoint_breaker_state", "Breaker state per endpoint: 0 closed, 1 open, 2 half-open.",
+        new GaugeConfiguration { LabelNames = ["upstream", "endpoint"] });
+
+    /// <summary>1 while active health checks pass (or none are configured), 0 while they fail.</summary>
+    public static readonly Gauge EndpointHealthy = Metrics.CreateGauge(
+        "gateway_endpoint_healthy", "1 while the endpoint's active health checks pass (or none run), else 0.",
+        new GaugeConfiguration { LabelNames = ["upstream", "endpoint"] });
+
+    /// <summary>Breaker transitions per endpoint, by the state entered.</summary>
+    public static readonly Counter EndpointTransitions = Metrics.CreateCounter(
+        "gateway_endpoint_breaker_transitions_total", "Breaker transitions per endpoint, by the state entered.",
+        new CounterConfiguration { LabelNames = ["upstream", "endpoint", "to"] });
+
+    /// <summary>Retries sent, by upstream and outcome of the try that caused them.</summary>
+    public static readonly Counter Retries = Metrics.CreateCounter(
+        "gateway_retries_total", "Requests retried on another endpoint, by upstream.",
+        new CounterConfiguration { LabelNames = ["upstream"] });
+
+    /// <summary>Requests refused with 429 by a route's rate limit.</summary>
+    public static readonly Counter RateLimited = Metrics.CreateCounter(
+        "gateway_rate_limited_total", "Requests refused with 429 by a route's rate limit.",
+        new CounterConfiguration { LabelNames = ["route"] });
 }

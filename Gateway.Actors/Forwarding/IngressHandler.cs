@@ -34,11 +34,12 @@ public sealed partial class IngressHandler
         var request = context.Request;
         var path = request.Path.Value ?? "";
         var table = _table.Current;
-        Span<Range> captures = stackalloc Range[MaxCaptures];
+        Span<Range> captures = table.MaxCaptureCount <= MaxCaptures ? stackalloc Range[MaxCaptures] : new Range[table.MaxCaptureCount];
         var result = table.TryMatch(request.Host.Host, request.Method, path, captures, out var match);
         if (result != RouteLookupResult.Matched) return NotMatchedAsync(context, table, result, path);
 
         var route = match.Value;
+        if (route.RateLimiter?.TryAdmit(context) is { } retryAfter) return RateLimitedAsync(context, route, retryAfter, start);
         var destination = route.Rewriter.Rewrite(path, captures[..match.CaptureCount]);
         var proxy = new ProxyRequest(context, route, destination, RequestIdentity.RequestId(request), RequestIdentity.TraceParent(request));
         var upstream = route.Upstream;
@@ -50,36 +51,108 @@ public sealed partial class IngressHandler
     {
         var context = proxy.Context;
         var route = proxy.Route;
-        var upstream = route.Upstream;
         if (!await proxy.WaitForAdmissionAsync(context.RequestAborted).ConfigureAwait(false))
         {
             // The client went away while queued: nothing to answer, and the slot is handed straight back.
+            proxy.Finish();
             route.Metrics.Record(499, start);
             return;
         }
 
-        EndpointState? endpoint = null;
         try
         {
-            endpoint = upstream.Balancer.Pick(upstream.Endpoints);
-            if (endpoint is null)
-            {
-                await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "No upstream endpoint",
-                    $"upstream '{upstream.Name}' has no endpoint to send to", proxy.RequestId, RequestIdentity.TraceId(proxy.TraceParent)).ConfigureAwait(false);
-                return;
-            }
-
-            endpoint.Enter();
-            var error = await _forwarder.SendAsync(context, endpoint.DestinationPrefix, upstream.Client, route.ForwarderConfig, proxy).ConfigureAwait(false);
-            if (error != ForwarderError.None) await ForwardFailedAsync(proxy, endpoint, error).ConfigureAwait(false);
+            await ForwardWithRetriesAsync(proxy).ConfigureAwait(false);
         }
         finally
         {
-            endpoint?.Exit();
             proxy.Finish();
             route.Metrics.Record(context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode, start);
         }
     }
+
+    private async Task ForwardWithRetriesAsync(ProxyRequest proxy)
+    {
+        var context = proxy.Context;
+        var route = proxy.Route;
+        var upstream = route.Upstream;
+        var retry = upstream.Retry;
+        var retriable = retry.Attempts > 1 && retry.Methods.Contains(context.Request.Method) && HasNoBody(context.Request);
+        upstream.RetryBudget.OnRequest();
+
+        EndpointState? previous = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var endpoint = Acquire(upstream, previous);
+            if (endpoint is null)
+            {
+                // Every endpoint is open or unhealthy: answer at once rather than try a connection known to fail.
+                context.Response.Headers.RetryAfter = upstream.RetryAfterSeconds;
+                await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "No upstream endpoint available",
+                    $"all {upstream.Endpoints.Length} endpoints of upstream '{upstream.Name}' are open or unhealthy", proxy.RequestId,
+                    RequestIdentity.TraceId(proxy.TraceParent)).ConfigureAwait(false);
+                return;
+            }
+
+            var mayRetry = retriable && attempt < retry.Attempts;
+            proxy.BeginTry(mayRetry);
+            ForwarderError error;
+            endpoint.Enter();
+            try
+            {
+                error = await _forwarder.SendAsync(context, endpoint.DestinationPrefix, upstream.Client, route.ForwarderConfig, proxy).ConfigureAwait(false);
+            }
+            finally
+            {
+                endpoint.Exit();
+            }
+
+            var upstreamFailed = error == ForwarderError.None ? proxy.UpstreamStatus >= 500 : !IsClientSide(error);
+            if (upstreamFailed) endpoint.RecordFailure(upstream.Breaker.ConsecutiveFailures);
+            else if (error == ForwarderError.None) endpoint.RecordSuccess();
+
+            // A 502/503/504 held back by the transform, or a send that failed before any response byte went out.
+            var again = proxy.RetryRequested
+                || mayRetry && error == ForwarderError.Request && !context.Response.HasStarted && upstream.RetryBudget.TryRetry();
+            if (!again)
+            {
+                if (error != ForwarderError.None) await ForwardFailedAsync(proxy, endpoint, error).ConfigureAwait(false);
+                return;
+            }
+
+            LogRetry(_log, route.Id, endpoint.DestinationPrefix, attempt, error, proxy.UpstreamStatus, proxy.RequestId);
+            GatewayMetrics.Retries.WithLabels(upstream.Name).Inc();
+            context.Response.Clear();
+            previous = endpoint;
+            try
+            {
+                await Task.Delay(retry.JitteredBackoff(), context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static EndpointState? Acquire(UpstreamRuntime upstream, EndpointState? previous)
+    {
+        // Another request may take the last half-open trial between the pick and the claim: pick again, a few times.
+        for (var i = 0; i < 3; i++)
+        {
+            var endpoint = upstream.Balancer.Pick(upstream.Endpoints, previous) ?? (previous is not null ? upstream.Balancer.Pick(upstream.Endpoints) : null);
+            if (endpoint is null) return null;
+            if (endpoint.TryAcquire()) return endpoint;
+        }
+        return null;
+    }
+
+    private static bool HasNoBody(HttpRequest request) =>
+        request.ContentLength is null or 0 && !request.Headers.ContainsKey("Transfer-Encoding");
+
+    private static bool IsClientSide(ForwarderError error) => error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
+        or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient
+        or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseCanceled
+        or ForwarderError.UpgradeResponseClient;
 
     private Task ForwardFailedAsync(ProxyRequest proxy, EndpointState endpoint, ForwarderError error)
     {
@@ -111,6 +184,18 @@ public sealed partial class IngressHandler
             $"upstream '{upstream.Name}' has {upstream.Pipeline.MaxInFlight} requests in flight and {upstream.Pipeline.MaxQueued} queued; retry later",
             proxy.RequestId, RequestIdentity.TraceId(proxy.TraceParent));
         proxy.Route.Metrics.Record(StatusCodes.Status503ServiceUnavailable, start);
+        return write;
+    }
+
+    private static Task RateLimitedAsync(HttpContext context, CompiledRoute route, string retryAfter, long start)
+    {
+        GatewayMetrics.RateLimited.WithLabels(route.Id).Inc();
+        context.Response.Headers.RetryAfter = retryAfter;
+        var limit = route.RateLimiter!.Definition;
+        var write = Problems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
+            $"route '{route.Id}' allows {limit.Limit} requests per {limit.Period.TotalSeconds:0.###}s per {limit.Key}; retry in {retryAfter}s",
+            RequestIdentity.RequestId(context.Request));
+        route.Metrics.Record(StatusCodes.Status429TooManyRequests, start);
         return write;
     }
 

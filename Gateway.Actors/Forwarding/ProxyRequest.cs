@@ -1,4 +1,3 @@
-using Akka;
 using Gateway.Actors.Routing;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
@@ -12,11 +11,11 @@ namespace Gateway.Actors.Forwarding;
 /// </summary>
 public sealed class ProxyRequest : HttpTransformer
 {
-    private static readonly Task<NotUsed> Released = Task.FromResult(NotUsed.Instance);
-
     // Admission completes on the stream's thread; the request must go on on the pool, not on the stream actor.
     private readonly TaskCompletionSource<bool> _admitted = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<NotUsed> _finished = new();
+    private UpstreamPipeline? _admittedBy;
+    private bool _mayRetry;
+    private CancellationTokenRegistration _abortRegistration;
 
     internal ProxyRequest(HttpContext context, CompiledRoute route, string destinationPath, string requestId, string traceParent)
     {
@@ -42,21 +41,30 @@ public sealed class ProxyRequest : HttpTransformer
     /// <summary>W3C traceparent passed on or started.</summary>
     public string TraceParent { get; }
 
-    /// <summary>Called by the pipeline when an in-flight slot is free; the returned task holds the slot until the request ends.</summary>
-    internal Task<NotUsed> Admit() => _admitted.TrySetResult(true) ? _finished.Task : Released;
+    /// <summary>Called by the pipeline when it grants a slot; false when the client already left (the slot is not taken).</summary>
+    internal bool Admit(UpstreamPipeline pipeline)
+    {
+        Volatile.Write(ref _admittedBy, pipeline);
+        if (_admitted.TrySetResult(true)) return true;
+        // The client left first. Take the slot back, unless a concurrent Finish already released it.
+        return Interlocked.CompareExchange(ref _admittedBy, null, pipeline) != pipeline;
+    }
 
     /// <summary>Waits for admission; false when the client went away first (the slot, if later granted, is handed straight back).</summary>
-    internal async ValueTask<bool> WaitForAdmissionAsync(CancellationToken aborted)
+    /// <remarks>No async state machine: the abort registration completes the same task, and <see cref="Finish"/> disposes it.</remarks>
+    internal Task<bool> WaitForAdmissionAsync(CancellationToken aborted)
     {
-        if (_admitted.Task.IsCompleted) return true;
-        using (aborted.UnsafeRegister(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), _admitted))
-        {
-            return await _admitted.Task.ConfigureAwait(false) && !aborted.IsCancellationRequested;
-        }
+        if (!_admitted.Task.IsCompleted && aborted.CanBeCanceled)
+            _abortRegistration = aborted.UnsafeRegister(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), _admitted);
+        return _admitted.Task;
     }
 
     /// <summary>Gives the in-flight slot back to the pipeline.</summary>
-    internal void Finish() => _finished.TrySetResult(NotUsed.Instance);
+    internal void Finish()
+    {
+        _abortRegistration.Dispose();
+        Interlocked.Exchange(ref _admittedBy, null)?.Release();
+    }
 
     /// <inheritdoc />
     public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -67,9 +75,31 @@ public sealed class ProxyRequest : HttpTransformer
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Status of the upstream's answer to the current try (0 when none came).</summary>
+    public int UpstreamStatus { get; private set; }
+
+    /// <summary>True when the current try's 502/503/504 was held back from the client so the request can be retried.</summary>
+    public bool RetryRequested { get; private set; }
+
+    /// <summary>Starts a try; with <paramref name="mayRetry"/>, a 502/503/504 answer is held back for a retry if the budget allows.</summary>
+    internal void BeginTry(bool mayRetry)
+    {
+        _mayRetry = mayRetry;
+        RetryRequested = false;
+        UpstreamStatus = 0;
+    }
+
     /// <inheritdoc />
     public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
+        UpstreamStatus = proxyResponse is null ? 0 : (int)proxyResponse.StatusCode;
+        if (_mayRetry && UpstreamStatus is 502 or 503 or 504 && Route.Upstream.RetryBudget.TryRetry())
+        {
+            // Nothing is copied: the client never sees this answer, and the handler tries another endpoint.
+            RetryRequested = true;
+            return ValueTask.FromResult(false);
+        }
+
         var copied = base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var headers = httpContext.Response.Headers;
         headers["X-Request-Id"] = RequestId;

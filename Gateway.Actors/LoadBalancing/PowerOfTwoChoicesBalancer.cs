@@ -6,12 +6,12 @@ namespace Gateway.Actors.LoadBalancing;
 public sealed class PowerOfTwoChoicesBalancer : ILoadBalancer
 {
     /// <inheritdoc />
-    public EndpointState? Pick(EndpointState[] endpoints)
+    public EndpointState? Pick(EndpointState[] endpoints, EndpointState? exclude = null)
     {
         switch (endpoints.Length)
         {
             case 0: return null;
-            case 1: return endpoints[0];
+            case 1: return Eligible.Is(endpoints[0], exclude) ? endpoints[0] : null;
         }
         var random = Random.Shared;
         var first = random.Next(endpoints.Length);
@@ -19,6 +19,11 @@ public sealed class PowerOfTwoChoicesBalancer : ILoadBalancer
         if (second >= first) second++;
         var a = endpoints[first];
         var b = endpoints[second];
-        return b.InFlight < a.InFlight ? b : a;
+        var aOk = Eligible.Is(a, exclude);
+        var bOk = Eligible.Is(b, exclude);
+        if (aOk && bOk) return b.InFlight < a.InFlight ? b : a;
+        if (aOk) return a;
+        if (bOk) return b;
+        return Eligible.ScanFrom(endpoints, second + 1, exclude);
     }
 }

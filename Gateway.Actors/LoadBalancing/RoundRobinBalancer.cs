@@ -2,16 +2,17 @@ using Gateway.Actors.Upstreams;
 
 namespace Gateway.Actors.LoadBalancing;
 
-/// <summary>Each endpoint in turn, through one shared atomic counter.</summary>
+/// <summary>Each available endpoint in turn, through one shared atomic counter.</summary>
 public sealed class RoundRobinBalancer : ILoadBalancer
 {
     private uint _next = uint.MaxValue;
 
     /// <inheritdoc />
-    public EndpointState? Pick(EndpointState[] endpoints) => endpoints.Length switch
+    public EndpointState? Pick(EndpointState[] endpoints, EndpointState? exclude = null)
     {
-        0 => null,
-        1 => endpoints[0],
-        _ => endpoints[Interlocked.Increment(ref _next) % (uint)endpoints.Length],
-    };
+        if (endpoints.Length == 0) return null;
+        var start = (int)(Interlocked.Increment(ref _next) % (uint)endpoints.Length);
+        var first = endpoints[start];
+        return Eligible.Is(first, exclude) ? first : Eligible.ScanFrom(endpoints, start + 1, exclude);
+    }
 }

@@ -31,10 +31,13 @@ public sealed class WeightedBalancer : ILoadBalancer
     }
 
     /// <inheritdoc />
-    public EndpointState? Pick(EndpointState[] endpoints)
+    public EndpointState? Pick(EndpointState[] endpoints, EndpointState? exclude = null)
     {
         if (endpoints.Length == 0) return null;
         var index = _schedule[Interlocked.Increment(ref _next) % (uint)_schedule.Length];
-        return endpoints[index < endpoints.Length ? index : 0];
+        if (index >= endpoints.Length) index = 0;
+        var first = endpoints[index];
+        // An endpoint out of rotation gives its turns to the next available one.
+        return Eligible.Is(first, exclude) ? first : Eligible.ScanFrom(endpoints, index + 1, exclude);
     }
 }

@@ -24,7 +24,7 @@ public static class GatewayPalette
         },
         new OpsCommand
         {
-            Name = "gateway upstreams", Arguments = "[name]", MaxArgs = 1, Summary = "upstreams and endpoints: weights, in flight, queue depth, balancing",
+            Name = "gateway upstreams", Arguments = "[name]", MaxArgs = 1, Summary = "upstreams and endpoints: weights, in flight, breakers, queue depth, balancing",
             Run = (inv, ctx) => Upstreams(ctx.Routes.Upstreams, inv.Arg(0)).AsTask(),
         },
         new OpsCommand
@@ -77,8 +77,11 @@ public static class GatewayPalette
                 u.Name, Kebab(u.LoadBalancing.ToString()), N(u.Endpoints.Length), N(u.InFlight), N(u.Pipeline.QueueDepth),
                 N(u.Pipeline.MaxInFlight), N(u.Pipeline.MaxQueued),
             }));
-        var endpoints = OpsFrame.Table("endpoints", ["upstream", "url", "weight", "in-flight"],
-            selected.SelectMany(u => u.Endpoints.Select(e => new[] { u.Name, e.DestinationPrefix, N(e.Weight), N(e.InFlight) })));
+        var endpoints = OpsFrame.Table("endpoints", ["upstream", "url", "weight", "in-flight", "breaker", "healthy"],
+            selected.SelectMany(u => u.Endpoints.Select(e => new[]
+            {
+                u.Name, e.DestinationPrefix, N(e.Weight), N(e.InFlight), Kebab(e.State.ToString()), e.IsHealthy ? "yes" : "no",
+            })));
         return OpsResult.Ok(summary, endpoints);
     }
 

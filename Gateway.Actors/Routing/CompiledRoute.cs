@@ -8,9 +8,10 @@ namespace Gateway.Actors.Routing;
 /// <summary>A route prepared for the hot path: its upstream, rewrite, header transforms, timeouts and metric children.</summary>
 public sealed class CompiledRoute
 {
-    /// <summary>Compiles <paramref name="definition"/> onto <paramref name="upstream"/>.</summary>
-    public CompiledRoute(RouteDefinition definition, PathTemplate path, UpstreamRuntime upstream)
+    /// <summary>Compiles <paramref name="definition"/> onto <paramref name="upstream"/>, with its rate limiter if it has one.</summary>
+    public CompiledRoute(RouteDefinition definition, PathTemplate path, UpstreamRuntime upstream, RateLimiting.IRouteRateLimiter? rateLimiter = null)
     {
+        RateLimiter = rateLimiter;
         Definition = definition;
         Id = definition.Id;
         Path = path;
@@ -45,6 +46,9 @@ public sealed class CompiledRoute
 
     /// <summary>Per-request forwarder settings (idle timeout = route timeout or upstream request timeout).</summary>
     public ForwarderRequestConfig ForwarderConfig { get; }
+
+    /// <summary>The route's rate limiter, or null.</summary>
+    public RateLimiting.IRouteRateLimiter? RateLimiter { get; }
 
     /// <summary>Metric children.</summary>
     public RouteMetrics Metrics { get; }

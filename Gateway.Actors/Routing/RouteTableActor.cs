@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
+using Gateway.Actors.RateLimiting;
 using Gateway.Actors.Upstreams;
 using Gateway.Protocol.Configuration;
 using Gateway.Protocol.Routing;
@@ -16,15 +17,21 @@ public sealed class RouteTableActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RouteTableHolder _holder;
     private readonly IActorRef _upstreams;
+    private readonly ClientAddressResolver _clients;
+    private readonly ClusterRateLimitRegistry _clusterLimits;
+    private Dictionary<string, IRouteRateLimiter> _limiters = new(StringComparer.Ordinal);
     private GatewayDefinitions _pending = GatewayDefinitions.Empty;
     private long _generation;
 
     /// <summary>Props for the route-table actor publishing to <paramref name="holder"/>.</summary>
-    public static Props Props(RouteTableHolder holder, IActorRef upstreams) =>
-        Akka.Actor.Props.Create(() => new RouteTableActor(holder, upstreams));
+    public static Props Props(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits) =>
+        Akka.Actor.Props.Create(() => new RouteTableActor(holder, upstreams, clients, clusterLimits));
 
-    public RouteTableActor(RouteTableHolder holder, IActorRef upstreams)
+    /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
+    public RouteTableActor(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits)
     {
+        _clients = clients;
+        _clusterLimits = clusterLimits;
         _holder = holder;
         _upstreams = upstreams;
         Receive<ApplyDefinitions>(msg =>
@@ -43,17 +50,33 @@ public sealed class RouteTableActor : ReceiveActor
 
     private void Publish(ImmutableDictionary<string, UpstreamRuntime> runtimes)
     {
-        var (table, skipped) = Compile(_pending, runtimes);
+        // A route whose rate limit did not change keeps its limiter, and so the budgets its keys have used.
+        var limiters = new Dictionary<string, IRouteRateLimiter>(StringComparer.Ordinal);
+        foreach (var route in _pending.Routes)
+        {
+            if (route.RateLimit is not { } limit) continue;
+            limiters[route.Id] = _limiters.Remove(route.Id, out var kept) && kept.Definition == limit ? kept : NewLimiter(route.Id, limit);
+        }
+        var retired = _limiters.Values.ToList();
+        _limiters = limiters;
+        _clusterLimits.Publish(limiters.Values.OfType<ClusterRateLimiter>().ToList());
+        var (table, skipped) = Compile(_pending, runtimes, limiters);
         _holder.Publish(table, runtimes.Values.ToArray());
         foreach (var reason in skipped) _log.Warning("Route skipped: {Reason}", reason);
         _log.Info("Route table {Generation} published with {RouteCount} routes onto {UpstreamCount} upstreams",
             _generation, table.Count, runtimes.Count);
         Context.System.EventStream.Publish(new RouteTablePublished(_generation, table.Count, skipped));
+        // Requests still holding the old table may touch an old limiter for a moment; let them, then free it.
+        if (retired.Count > 0) _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => retired.ForEach(l => l.Dispose()), TaskScheduler.Default);
     }
+
+    private IRouteRateLimiter NewLimiter(string routeId, Protocol.Routing.RateLimitDefinition limit) => limit.Scope == "cluster"
+        ? new ClusterRateLimiter(routeId, limit, _clients)
+        : new RouteRateLimiter(limit, _clients);
 
     /// <summary>Compiles the routes of <paramref name="definitions"/> whose upstream has a runtime; returns why others were skipped.</summary>
     internal static (RouteTable<CompiledRoute> Table, ImmutableArray<string> Skipped) Compile(
-        GatewayDefinitions definitions, IReadOnlyDictionary<string, UpstreamRuntime> runtimes)
+        GatewayDefinitions definitions, IReadOnlyDictionary<string, UpstreamRuntime> runtimes, IReadOnlyDictionary<string, IRouteRateLimiter> limiters)
     {
         var entries = new List<RouteTableEntry<CompiledRoute>>(definitions.Routes.Length);
         var skipped = ImmutableArray.CreateBuilder<string>();
@@ -69,7 +92,7 @@ public sealed class RouteTableActor : ReceiveActor
                 skipped.Add($"route '{route.Id}': upstream '{route.Upstream}' does not exist");
                 continue;
             }
-            var compiled = new CompiledRoute(route, template!, runtime);
+            var compiled = new CompiledRoute(route, template!, runtime, limiters.GetValueOrDefault(route.Id));
             entries.Add(new RouteTableEntry<CompiledRoute>(route.Id, route.Hosts, route.Methods, template!, route.Order, compiled));
         }
         return (RouteTable<CompiledRoute>.Compile(entries), skipped.ToImmutable());

@@ -14,12 +14,15 @@ public sealed class UpstreamsActorKey;
 public static class RoutingActorsExtensions
 {
     /// <summary>Starts the upstreams and route-table actors; the route table publishes into the DI <see cref="RouteTableHolder"/>.</summary>
-    public static AkkaConfigurationBuilder AddGatewayRouting(this AkkaConfigurationBuilder builder, UpstreamDefaults defaults) =>
+    public static AkkaConfigurationBuilder AddGatewayRouting(this AkkaConfigurationBuilder builder, UpstreamDefaults defaults, RateLimiting.ClientAddressResolver clients) =>
         builder.WithActors((system, registry, resolver) =>
         {
             var holder = resolver.GetService<RouteTableHolder>();
+            var clusterLimits = resolver.GetService<RateLimiting.ClusterRateLimitRegistry>();
+            var gossip = system.Settings.Config.GetTimeSpan("gateway.rate-limiting.gossip-interval");
+            system.ActorOf(RateLimiting.RateLimitGossipActor.Props(clusterLimits, gossip), "rate-limits");
             var upstreams = system.ActorOf(UpstreamsActor.Props(defaults), "upstreams");
-            var table = system.ActorOf(RouteTableActor.Props(holder, upstreams), "route-table");
+            var table = system.ActorOf(RouteTableActor.Props(holder, upstreams, clients, clusterLimits), "route-table");
             registry.Register<UpstreamsActorKey>(upstreams);
             registry.Register<RouteTableActorKey>(table);
         });

@@ -1,29 +1,48 @@
-using Akka;
 using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Streams;
+using Gateway.Protocol.Upstreams;
 
 namespace Gateway.Actors.Upstreams;
 
 /// <summary>
 /// <c>/user/upstreams/{name}</c>: owns the upstream's Akka.Streams admission pipeline (materialized under this actor)
-/// and its pooled client. A changed definition attaches a new runtime: the old queue is closed and drains while the
-/// new one takes new requests.
+/// and its pooled client, and supervises one <see cref="EndpointActor"/> per endpoint: restarting a tripped endpoint
+/// actor is how an endpoint opens. Local trips are announced to the other nodes, and theirs applied here. A changed
+/// definition attaches a new runtime: the old queue is closed and drains while the new one takes new requests.
 /// </summary>
 public sealed class UpstreamActor : ReceiveActor
 {
     private static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(5);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IMaterializer _materializer = Context.Materializer();
+    private readonly IActorRef _mediator = DistributedPubSub.Get(Context.System).Mediator;
+    private readonly string _selfAddress = Cluster.Get(Context.System).SelfAddress.ToString();
+    private readonly Dictionary<string, IActorRef> _endpointActors = new(StringComparer.Ordinal);
     private UpstreamRuntime _runtime;
+    private int _generation;
+
+    /// <summary>Pub-sub topic of endpoint ejections.</summary>
+    public const string EjectionsTopic = "gateway.endpoint-ejections";
 
     /// <summary>Props for the actor serving <paramref name="runtime"/>.</summary>
     public static Props Props(UpstreamRuntime runtime) => Akka.Actor.Props.Create(() => new UpstreamActor(runtime));
 
+    /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
     public UpstreamActor(UpstreamRuntime runtime)
     {
         _runtime = runtime;
         Receive<AttachRuntime>(msg => Attach(msg.Runtime));
+        Receive<EndpointActor.EndpointEjectedLocally>(msg =>
+            _mediator.Tell(new Publish(EjectionsTopic, new EndpointEjected(_runtime.Name, msg.Endpoint, msg.Ejection, _selfAddress, DateTime.UtcNow))));
+        Receive<EndpointEjected>(msg =>
+        {
+            if (msg.Upstream != _runtime.Name || msg.Node == _selfAddress) return;
+            if (_endpointActors.TryGetValue(msg.Endpoint, out var endpoint)) endpoint.Tell(new EndpointActor.TripFromCluster(msg.Node, msg.At));
+        });
+        Receive<SubscribeAck>(_ => { });
         Receive<PipelineEnded>(msg => OnPipelineEnded(msg));
         Receive<Retire>(msg =>
         {
@@ -33,7 +52,21 @@ public sealed class UpstreamActor : ReceiveActor
     }
 
     /// <inheritdoc />
-    protected override void PreStart() => Start(_runtime);
+    protected override void PreStart()
+    {
+        Start(_runtime);
+        StartEndpoints(_runtime);
+        _mediator.Tell(new Subscribe(EjectionsTopic, Self));
+    }
+
+    /// <inheritdoc />
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        // A trip is the breaker working, logged by the endpoint actor itself: restart without an error log line.
+        new OneForOneStrategy(-1, -1, ex =>
+        {
+            if (ex is not EndpointTrippedException) _log.Error(ex, "Endpoint actor of upstream {Upstream} failed; restarting it", _runtime.Name);
+            return Directive.Restart;
+        }, loggingEnabled: false);
 
     /// <inheritdoc />
     protected override void PostStop()
@@ -50,6 +83,8 @@ public sealed class UpstreamActor : ReceiveActor
         var previous = _runtime;
         _runtime = next;
         Start(next);
+        foreach (var child in _endpointActors.Values) Context.Stop(child);
+        StartEndpoints(next);
         // Requests that read the previous route table may still queue on the old pipeline until the new table is
         // published, so it keeps admitting for a while before it closes and drains.
         Context.System.Scheduler.ScheduleTellOnce(RetireAfter, Self, new Retire(previous), Self);
@@ -63,6 +98,19 @@ public sealed class UpstreamActor : ReceiveActor
         runtime.Pipeline.Run(_materializer).ContinueWith(
             t => self.Tell(new PipelineEnded(runtime, t.IsFaulted ? t.Exception?.GetBaseException() : null)),
             TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    private void StartEndpoints(UpstreamRuntime runtime)
+    {
+        // Endpoints that kept their state across the change keep their breaker state; their new actor resumes it.
+        _endpointActors.Clear();
+        _generation++;
+        foreach (var endpoint in runtime.Endpoints)
+        {
+            var name = $"{Uri.EscapeDataString(endpoint.DestinationPrefix)}~{_generation}";
+            _endpointActors[endpoint.DestinationPrefix] = Context.ActorOf(
+                EndpointActor.Props(endpoint, runtime.Name, runtime.Breaker, runtime.HealthCheck, runtime.Client), name);
+        }
     }
 
     private void OnPipelineEnded(PipelineEnded ended)

@@ -12,7 +12,10 @@ public sealed record UpstreamDefaults(
     TimeSpan ConnectTimeout,
     TimeSpan RequestTimeout,
     TimeSpan PooledConnectionIdleTimeout,
-    TimeSpan RetryAfter)
+    TimeSpan RetryAfter,
+    BreakerPolicy Breaker,
+    HealthCheckPolicy HealthCheck,
+    RetryPolicy Retry)
 {
     /// <summary>Reads the defaults from a config that has the embedded reference as fallback.</summary>
     public static UpstreamDefaults FromConfig(Config config)
@@ -28,6 +31,9 @@ public sealed record UpstreamDefaults(
             section.GetTimeSpan("connect-timeout"),
             section.GetTimeSpan("request-timeout"),
             section.GetTimeSpan("pooled-connection-idle-timeout"),
-            config.GetTimeSpan("gateway.shedding.retry-after"));
+            config.GetTimeSpan("gateway.shedding.retry-after"),
+            BreakerPolicy.FromConfig(section.GetConfig("circuit-breaker")),
+            HealthCheckPolicy.FromConfig(section.GetConfig("health-check")),
+            RetryPolicy.FromConfig(section.GetConfig("retry")));
     }
 }

@@ -11,13 +11,22 @@ namespace Gateway.Actors.Upstreams;
 public sealed class UpstreamRuntime
 {
     /// <summary>Resolves <paramref name="definition"/> against <paramref name="defaults"/>, sharing <paramref name="client"/>.</summary>
-    public UpstreamRuntime(UpstreamDefinition definition, UpstreamDefaults defaults, HttpMessageInvoker client)
+    /// <param name="definition">The upstream as defined.</param>
+    /// <param name="defaults">Values for what the definition leaves out.</param>
+    /// <param name="client">The pooled client to send through.</param>
+    /// <param name="previous">The runtime this one replaces: endpoints with the same URL and weight keep their state (breaker, health).</param>
+    public UpstreamRuntime(UpstreamDefinition definition, UpstreamDefaults defaults, HttpMessageInvoker client, UpstreamRuntime? previous = null)
     {
         Definition = definition;
         Name = definition.Name;
         Endpoints = definition.Endpoints
-            .Select(e => new EndpointState(e.Url.TrimEnd('/'), e.Weight))
+            .Select(e => previous?.Endpoints.FirstOrDefault(p => p.DestinationPrefix == e.Url.TrimEnd('/') && p.Weight == e.Weight)
+                ?? new EndpointState(e.Url.TrimEnd('/'), e.Weight))
             .ToArray();
+        Breaker = defaults.Breaker.With(definition.CircuitBreaker);
+        HealthCheck = defaults.HealthCheck.With(definition.HealthCheck);
+        Retry = defaults.Retry.With(definition.Retry);
+        RetryBudget = new RetryBudget(Retry.Budget, Retry.MinRetriesPerSecond);
         LoadBalancing = definition.LoadBalancing ?? defaults.LoadBalancing;
         Balancer = LoadBalancers.Create(LoadBalancing, definition.Endpoints.Select(e => e.Weight).ToArray());
         RequestTimeout = definition.RequestTimeout ?? defaults.RequestTimeout;
@@ -38,6 +47,18 @@ public sealed class UpstreamRuntime
 
     /// <summary>Effective load-balancing mode.</summary>
     public LoadBalancingMode LoadBalancing { get; }
+
+    /// <summary>Circuit-breaker settings of the endpoints.</summary>
+    public BreakerPolicy Breaker { get; }
+
+    /// <summary>Active health checks (none when its path is null).</summary>
+    public HealthCheckPolicy HealthCheck { get; }
+
+    /// <summary>Retry settings.</summary>
+    public RetryPolicy Retry { get; }
+
+    /// <summary>Retries left this second.</summary>
+    public RetryBudget RetryBudget { get; }
 
     /// <summary>Picks endpoints for requests.</summary>
     public ILoadBalancer Balancer { get; }

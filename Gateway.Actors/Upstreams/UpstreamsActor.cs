@@ -46,7 +46,7 @@ public sealed class UpstreamsActor : ReceiveActor
                 var client = UpstreamClientFactory.SameConnectionSettings(current.Runtime.Definition, definition)
                     ? current.Runtime.Client
                     : UpstreamClientFactory.Create(definition, _defaults);
-                var runtime = new UpstreamRuntime(definition, _defaults, client);
+                var runtime = new UpstreamRuntime(definition, _defaults, client, current.Runtime);
                 current.Actor.Tell(new AttachRuntime(runtime));
                 _upstreams[definition.Name] = (current.Actor, runtime, shape);
             }

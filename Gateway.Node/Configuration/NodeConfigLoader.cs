@@ -1,5 +1,6 @@
 using System.Reflection;
 using Akka.Configuration;
+using Gateway.Actors;
 
 namespace Gateway.Node.Configuration;
 
@@ -25,7 +26,7 @@ public static class NodeConfigLoader
     };
 
     /// <summary>The embedded defaults (<c>hocon/gateway.conf</c>).</summary>
-    public static Config Defaults => ConfigurationFactory.ParseString(ReadResource("gateway.conf"));
+    public static Config Defaults => GatewayDefaults.Config;
 
     /// <summary>Loads the layered config for <paramref name="args"/> and <paramref name="environment"/>.</summary>
     /// <exception cref="ArgumentException">An argument is unknown or malformed.</exception>

@@ -36,6 +36,7 @@ public static class NodeHost
         var defaults = UpstreamDefaults.FromConfig(config);
         var ops = OpsSettings.FromConfig(config);
         var logs = new LogBuffer(ops.LogBufferSize);
+        var clients = Gateway.Actors.RateLimiting.ClientAddressResolver.FromConfig(config);
         var (definitions, errors) = GatewayDefinitions.FromConfig(config);
         if (errors.Count > 0)
             throw new ConfigurationException("invalid route or upstream definitions:\n  " + string.Join("\n  ", errors));
@@ -46,6 +47,7 @@ public static class NodeHost
 
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<RouteTableHolder>();
+        builder.Services.AddSingleton<Gateway.Actors.RateLimiting.ClusterRateLimitRegistry>();
         builder.Services.AddSingleton<IngressHandler>();
         builder.Services.AddRouting();
         builder.Services.AddOpsHost(ops, logs);
@@ -60,7 +62,7 @@ public static class NodeHost
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })
-                .AddGatewayRouting(defaults)
+                .AddGatewayRouting(defaults, clients)
                 .AddGatewayOps(ops)
                 .AddStartup((system, registry) =>
                 {

@@ -13,7 +13,7 @@ namespace Gateway.Protocol.Configuration;
 /// collecting every shape error with its field path instead of stopping at the first.
 /// </summary>
 /// <remarks>Keys match without regard to case, '-' or '_', so <c>max-in-flight</c> and <c>maxInFlight</c> are one field.</remarks>
-public sealed class DefinitionReader
+public sealed partial class DefinitionReader
 {
     private readonly List<ValidationError> _errors = [];
     private readonly bool _kebab;
@@ -28,7 +28,7 @@ public sealed class DefinitionReader
     public RouteDefinition? ReadRoute(JsonNode? node, string at)
     {
         if (Object(node, at) is not { } obj) return null;
-        var fields = Fields(obj, at, "id", "path", "upstream", "hosts", "methods", "order", "rewrite", "timeout", "requestHeaders", "responseHeaders", "version");
+        var fields = Fields(obj, at, "id", "path", "upstream", "hosts", "methods", "order", "rewrite", "timeout", "requestHeaders", "responseHeaders", "rateLimit", "version");
         return new RouteDefinition
         {
             Id = RequiredString(fields, at, "id"),
@@ -41,6 +41,7 @@ public sealed class DefinitionReader
             Timeout = Duration(fields, at, "timeout"),
             RequestHeaders = ReadHeaders(fields, at, "requestHeaders"),
             ResponseHeaders = ReadHeaders(fields, at, "responseHeaders"),
+            RateLimit = ReadRateLimit(fields, at),
             Version = Integer(fields, at, "version", 0, long.MaxValue) ?? 0,
         };
     }
@@ -49,7 +50,7 @@ public sealed class DefinitionReader
     public UpstreamDefinition? ReadUpstream(JsonNode? node, string at)
     {
         if (Object(node, at) is not { } obj) return null;
-        var fields = Fields(obj, at, "name", "endpoints", "loadBalancing", "maxInFlight", "maxQueued", "connectTimeout", "requestTimeout", "version");
+        var fields = Fields(obj, at, "name", "endpoints", "loadBalancing", "maxInFlight", "maxQueued", "connectTimeout", "requestTimeout", "circuitBreaker", "healthCheck", "retry", "version");
         var endpoints = ImmutableArray.CreateBuilder<EndpointDefinition>();
         if (fields.TryGetValue("endpoints", out var list))
         {
@@ -80,6 +81,9 @@ public sealed class DefinitionReader
             MaxQueued = (int?)Integer(fields, at, "maxQueued"),
             ConnectTimeout = Duration(fields, at, "connectTimeout"),
             RequestTimeout = Duration(fields, at, "requestTimeout"),
+            CircuitBreaker = ReadCircuitBreaker(fields, at),
+            HealthCheck = ReadHealthCheck(fields, at),
+            Retry = ReadRetry(fields, at),
             Version = Integer(fields, at, "version", 0, long.MaxValue) ?? 0,
         };
     }

@@ -35,6 +35,9 @@ public sealed record RouteDefinition
     /// <summary>Headers added to or removed from the response sent to the client.</summary>
     public HeaderTransforms ResponseHeaders { get; init; } = HeaderTransforms.Empty;
 
+    /// <summary>Rate limit of the route; null admits everything.</summary>
+    public RateLimitDefinition? RateLimit { get; init; }
+
     /// <summary>Version assigned by the route's owner; 0 for a definition not yet accepted.</summary>
     public long Version { get; init; }
 }

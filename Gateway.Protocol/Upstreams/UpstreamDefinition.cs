@@ -27,6 +27,15 @@ public sealed record UpstreamDefinition
     /// <summary>Time allowed for the endpoint to send response headers; null uses the default.</summary>
     public TimeSpan? RequestTimeout { get; init; }
 
+    /// <summary>Passive outlier detection; null uses the defaults.</summary>
+    public CircuitBreakerDefinition? CircuitBreaker { get; init; }
+
+    /// <summary>Active health probing; null probes nothing.</summary>
+    public HealthCheckDefinition? HealthCheck { get; init; }
+
+    /// <summary>Retries; null uses the defaults.</summary>
+    public RetryDefinition? Retry { get; init; }
+
     /// <summary>Version assigned by the owner; 0 for a definition not yet accepted.</summary>
     public long Version { get; init; }
 }

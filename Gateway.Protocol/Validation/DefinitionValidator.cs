@@ -41,6 +41,9 @@ public static partial class DefinitionValidator
         if (route.Rewrite is { } rewrite)
             ValidateRewrite(rewrite, template, F("rewrite"), kebabCase, errors);
 
+        if (route.RateLimit is { } limit)
+            ValidateRateLimit(limit, F("rateLimit"), errors);
+
         ValidateHeaders(route.RequestHeaders, F("requestHeaders"), kebabCase, errors);
         ValidateHeaders(route.ResponseHeaders, F("responseHeaders"), kebabCase, errors);
         return errors;
@@ -81,6 +84,7 @@ public static partial class DefinitionValidator
             errors.Add(new(F("connectTimeout"), "must be greater than zero"));
         if (upstream.RequestTimeout is { } request && request <= TimeSpan.Zero)
             errors.Add(new(F("requestTimeout"), "must be greater than zero"));
+        ValidatePolicies(upstream, F, errors);
         return errors;
     }
 
@@ -110,6 +114,22 @@ public static partial class DefinitionValidator
                     errors.Add(new(templateAt, $"'{{{segment.Value}}}' is not captured by the route path '{routePath.Text}'"));
             }
         }
+    }
+
+    private static void ValidateRateLimit(RateLimitDefinition limit, string at, List<ValidationError> errors)
+    {
+        if (!(limit.Key is "client-ip" or "route" || limit.Key.StartsWith("header:", StringComparison.Ordinal) && TokenPattern().IsMatch(limit.Key[7..])))
+            errors.Add(new($"{at}.key", $"'{limit.Key}' is not one of client-ip, route, header:NAME"));
+        if (limit.Algorithm is not ("token-bucket" or "sliding-window"))
+            errors.Add(new($"{at}.algorithm", $"'{limit.Algorithm}' is not one of token-bucket, sliding-window"));
+        if (limit.Limit < 1)
+            errors.Add(new($"{at}.limit", "must be at least 1"));
+        if (limit.Period <= TimeSpan.Zero)
+            errors.Add(new($"{at}.period", "must be greater than zero"));
+        if (limit.Burst is < 1)
+            errors.Add(new($"{at}.burst", "must be at least 1"));
+        if (limit.Scope is not ("node" or "cluster"))
+            errors.Add(new($"{at}.scope", $"'{limit.Scope}' is not one of node, cluster"));
     }
 
     private static void ValidateHeaders(HeaderTransforms headers, string at, bool kebabCase, List<ValidationError> errors)

@@ -20,8 +20,12 @@ public sealed class NodeConfigLoaderTests
         Assert.False(settings.HasSeedNodes);
 
         var upstream = UpstreamDefaults.FromConfig(NodeConfigLoader.Defaults);
-        Assert.Equal(new UpstreamDefaults(LoadBalancingMode.RoundRobin, 1024, 1024, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30),
-            TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)), upstream);
+        Assert.Equal((LoadBalancingMode.RoundRobin, 1024, 1024, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)),
+            (upstream.LoadBalancing, upstream.MaxInFlight, upstream.MaxQueued, upstream.ConnectTimeout, upstream.RequestTimeout, upstream.PooledConnectionIdleTimeout, upstream.RetryAfter));
+        Assert.Equal(new BreakerPolicy(5, 0.5, 20, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(2), 3), upstream.Breaker);
+        Assert.Equal(new HealthCheckPolicy(null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2), 2, 3), upstream.HealthCheck);
+        Assert.Equal((2, 0.2, 3, TimeSpan.FromMilliseconds(25)), (upstream.Retry.Attempts, upstream.Retry.Budget, upstream.Retry.MinRetriesPerSecond, upstream.Retry.Backoff));
+        Assert.Equal(["DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE"], upstream.Retry.Methods.Order());
         Assert.Equal(4053, NodeConfigLoader.Defaults.GetInt("akka.remote.dot-netty.tcp.port"));
         Assert.Equal("keep-majority", NodeConfigLoader.Defaults.GetString("akka.cluster.split-brain-resolver.active-strategy"));
     }

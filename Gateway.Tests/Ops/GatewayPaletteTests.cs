@@ -13,8 +13,7 @@ namespace Gateway.Tests.Ops;
 
 public sealed class GatewayPaletteTests
 {
-    private static readonly UpstreamDefaults Defaults = new(LoadBalancingMode.RoundRobin, 64, 32, TimeSpan.FromSeconds(5),
-        TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1));
+    private static readonly UpstreamDefaults Defaults = UpstreamDefaults.FromConfig(Gateway.Actors.GatewayDefaults.Config) with { MaxInFlight = 64, MaxQueued = 32 };
 
     private readonly ImmutableDictionary<string, UpstreamRuntime> _upstreams;
     private readonly RouteTable<CompiledRoute> _table;
@@ -44,7 +43,7 @@ public sealed class GatewayPaletteTests
                 },
             ],
         };
-        (_table, _) = RouteTableActor.Compile(definitions, _upstreams);
+        (_table, _) = RouteTableActor.Compile(definitions, _upstreams, new Dictionary<string, Gateway.Actors.RateLimiting.IRouteRateLimiter>());
     }
 
     [Fact]
@@ -99,12 +98,12 @@ public sealed class GatewayPaletteTests
         Assert.Equal(["orders", "weighted", "2", "3", "0", "10", "32"], summary.Rows!.Value[0].ToArray());
         Assert.Equal(["users", "round-robin", "1", "0", "0", "64", "32"], summary.Rows!.Value[1].ToArray());
         var endpoints = result.Frames[1];
-        Assert.Equal(["upstream", "url", "weight", "in-flight"], endpoints.Columns!.Value.ToArray());
+        Assert.Equal(["upstream", "url", "weight", "in-flight", "breaker", "healthy"], endpoints.Columns!.Value.ToArray());
         Assert.Equal(
         [
-            ["orders", "http://10.0.0.5:8080", "3", "2"],
-            ["orders", "http://10.0.0.6:8080", "1", "1"],
-            ["users", "http://10.0.0.9:80", "1", "0"],
+            ["orders", "http://10.0.0.5:8080", "3", "2", "closed", "yes"],
+            ["orders", "http://10.0.0.6:8080", "1", "1", "closed", "yes"],
+            ["users", "http://10.0.0.9:80", "1", "0", "closed", "yes"],
         ], endpoints.Rows!.Value.Select(r => r.ToArray()));
     }
 

@@ -34,7 +34,7 @@ public sealed class OpsActorTests : TestKit
     [Fact]
     public async Task ClusterShow_InAClusterOfOne_ListsThisNodeUp()
     {
-        var cluster = Cluster.Get(Sys);
+        var cluster = Akka.Cluster.Cluster.Get(Sys);
         cluster.Join(cluster.SelfAddress);
         await AwaitConditionAsync(() => Task.FromResult(cluster.SelfMember.Status == MemberStatus.Up), Wait);
 
@@ -98,7 +98,7 @@ public sealed class OpsActorTests : TestKit
     {
         var ops = Ops();
         var (channel, cancel) = Start(ops, "cluster tail", json: true);
-        var cluster = Cluster.Get(Sys);
+        var cluster = Akka.Cluster.Cluster.Get(Sys);
         cluster.Join(cluster.SelfAddress);
 
         var seen = new List<OpsFrame>();

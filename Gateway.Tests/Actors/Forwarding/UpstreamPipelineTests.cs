@@ -26,15 +26,15 @@ public sealed class UpstreamPipelineTests : TestKit
         var requests = Enumerable.Range(0, 4).Select(_ => NewRequest()).ToArray();
         foreach (var r in requests) Assert.True(pipeline.TryEnqueue(r));
 
-        Assert.True(await requests[0].WaitForAdmissionAsync(CancellationToken.None).AsTask().WaitAsync(Wait));
-        Assert.True(await requests[1].WaitForAdmissionAsync(CancellationToken.None).AsTask().WaitAsync(Wait));
-        var third = requests[2].WaitForAdmissionAsync(CancellationToken.None).AsTask();
+        Assert.True(await requests[0].WaitForAdmissionAsync(CancellationToken.None).WaitAsync(Wait));
+        Assert.True(await requests[1].WaitForAdmissionAsync(CancellationToken.None).WaitAsync(Wait));
+        var third = requests[2].WaitForAdmissionAsync(CancellationToken.None);
         await Task.Delay(200);
         Assert.False(third.IsCompleted, "a third request was admitted while two were in flight");
 
         requests[0].Finish();
         Assert.True(await third.WaitAsync(Wait));
-        Assert.False(requests[3].WaitForAdmissionAsync(CancellationToken.None).AsTask().Wait(200));
+        Assert.False(requests[3].WaitForAdmissionAsync(CancellationToken.None).Wait(200));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class UpstreamPipelineTests : TestKit
         _ = pipeline.Run(_materializer);
         var first = NewRequest();
         Assert.True(pipeline.TryEnqueue(first));
-        Assert.True(await first.WaitForAdmissionAsync(CancellationToken.None).AsTask().WaitAsync(Wait));
+        Assert.True(await first.WaitForAdmissionAsync(CancellationToken.None).WaitAsync(Wait));
 
         Assert.True(pipeline.TryEnqueue(NewRequest()));
         Assert.True(pipeline.TryEnqueue(NewRequest()));
@@ -63,16 +63,16 @@ public sealed class UpstreamPipelineTests : TestKit
         pipeline.TryEnqueue(running);
         pipeline.TryEnqueue(gone);
         pipeline.TryEnqueue(next);
-        Assert.True(await running.WaitForAdmissionAsync(CancellationToken.None).AsTask().WaitAsync(Wait));
+        Assert.True(await running.WaitForAdmissionAsync(CancellationToken.None).WaitAsync(Wait));
 
         using var aborted = new CancellationTokenSource();
-        var goneWait = gone.WaitForAdmissionAsync(aborted.Token).AsTask();
+        var goneWait = gone.WaitForAdmissionAsync(aborted.Token);
         aborted.Cancel();
         Assert.False(await goneWait.WaitAsync(Wait));
 
         // The abandoned request must not hold the only slot: once the running one ends, the next one goes.
         running.Finish();
-        Assert.True(await next.WaitForAdmissionAsync(CancellationToken.None).AsTask().WaitAsync(Wait));
+        Assert.True(await next.WaitForAdmissionAsync(CancellationToken.None).WaitAsync(Wait));
     }
 
     [Fact]
@@ -86,9 +86,9 @@ public sealed class UpstreamPipelineTests : TestKit
         pipeline.TryEnqueue(b);
         pipeline.Complete();
         Assert.False(pipeline.TryEnqueue(NewRequest()));
-        Assert.True(await a.WaitForAdmissionAsync(CancellationToken.None).AsTask().WaitAsync(Wait));
+        Assert.True(await a.WaitForAdmissionAsync(CancellationToken.None).WaitAsync(Wait));
         a.Finish();
-        Assert.True(await b.WaitForAdmissionAsync(CancellationToken.None).AsTask().WaitAsync(Wait));
+        Assert.True(await b.WaitForAdmissionAsync(CancellationToken.None).WaitAsync(Wait));
         b.Finish();
         await done.WaitAsync(Wait);
     }
@@ -97,7 +97,7 @@ public sealed class UpstreamPipelineTests : TestKit
     {
         var definition = new RouteDefinition { Id = "r", Path = "/{**rest}", Upstream = "u" };
         var upstream = new UpstreamDefinition { Name = "u", Endpoints = [new EndpointDefinition { Url = "http://127.0.0.1:1" }] };
-        var defaults = new UpstreamDefaults(LoadBalancingMode.RoundRobin, 10, 10, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        var defaults = UpstreamDefaults.FromConfig(Gateway.Actors.GatewayDefaults.Config);
         var runtime = new UpstreamRuntime(upstream, defaults, new HttpMessageInvoker(new SocketsHttpHandler()));
         var route = new CompiledRoute(definition, PathTemplate.Parse(definition.Path), runtime);
         return new ProxyRequest(new DefaultHttpContext(), route, "/", "id", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");

@@ -84,6 +84,9 @@ public sealed class GatewayDefinitionsTests
     [InlineData("""routes = [ { id = r, path = "/a", upstream = u, methods = [ "GE T" ] } ]""", "gateway.routes[0].methods[0]", "not an HTTP method")]
     [InlineData("""routes = [ { id = r, path = "/a", upstream = u, hosts = [ "bad host!" ] } ]""", "gateway.routes[0].hosts[0]", "not a host name")]
     [InlineData("""routes = [ { id = r, path = "/a", upstream = u }, { id = r, path = "/b", upstream = u } ]""", "gateway.routes[1].id", "defined twice")]
+    [InlineData("""routes = [ { id = r, path = "/a", upstream = u, rate-limit { limit = 5, scope = everywhere } } ]""", "gateway.routes[0].rate-limit.scope", "not one of node, cluster")]
+    [InlineData("""routes = [ { id = r, path = "/a", upstream = u, rate-limit { limit = 5, key = cookie } } ]""", "gateway.routes[0].rate-limit.key", "client-ip, route, header:NAME")]
+    [InlineData("""routes = [ { id = r, path = "/a", upstream = u, rate-limit { key = route } } ]""", "gateway.routes[0].rate-limit.limit", "is required")]
     public void FromConfig_InvalidRoute_NamesTheField(string routes, string field, string message)
     {
         var (_, errors) = Read($$"""gateway { upstreams = [ { name = u, endpoints = [ { url = "http://localhost:1" } ] } ], {{routes}} }""");
@@ -98,6 +101,11 @@ public sealed class GatewayDefinitionsTests
     [InlineData("""{ name = u, endpoints = [ "http://x" ], max-queued = lots }""", "gateway.upstreams[0].max-queued", "whole number")]
     [InlineData("""{ name = u, endpoints = [ "http://x" ], load-balancing = random }""", "gateway.upstreams[0].load-balancing", "round-robin")]
     [InlineData("""{ endpoints = [ "http://x" ] }""", "gateway.upstreams[0].name", "is required")]
+    [InlineData("""{ name = u, endpoints = [ "http://x" ], circuit-breaker { consecutive-failures = 0 } }""", "gateway.upstreams[0].circuit-breaker.consecutive-failures", "at least 1")]
+    [InlineData("""{ name = u, endpoints = [ "http://x" ], circuit-breaker { failure-ratio = 2 } }""", "gateway.upstreams[0].circuit-breaker.failure-ratio", "from 0 to 1")]
+    [InlineData("""{ name = u, endpoints = [ "http://x" ], health-check { path = "health" } }""", "gateway.upstreams[0].health-check.path", "starting with '/'")]
+    [InlineData("""{ name = u, endpoints = [ "http://x" ], health-check { interval = 5s } }""", "gateway.upstreams[0].health-check.path", "is required")]
+    [InlineData("""{ name = u, endpoints = [ "http://x" ], retry { attempts = 0 } }""", "gateway.upstreams[0].retry.attempts", "between 1 and 10")]
     public void FromConfig_InvalidUpstream_NamesTheField(string upstream, string field, string message)
     {
         var (_, errors) = Read($$"""gateway { upstreams = [ {{upstream}} ] }""");
