@@ -11,18 +11,17 @@ internal sealed class InteractiveShell(CommandRunner runner, PbmOptions options,
 {
     private readonly List<string> _history = [];
 
-    /// <summary>Reads commands until <c>exit</c> or end of input; returns the last command's exit code.</summary>
+    /// <summary>Reads commands until <c>exit</c> or end of input, then returns 0: each command's failure was printed where it happened.</summary>
     public async Task<int> RunAsync()
     {
         var prompt = $"pbm {options.Host}:{options.Port}> ";
         output.WriteLine($"connected to {options.Host}:{options.Port}; 'help' lists the commands, 'history' the ones typed, 'exit' quits; Ctrl+C stops a streaming command");
-        var last = 0;
         while (true)
         {
             output.Write(prompt);
             output.Flush();
             var line = Console.IsInputRedirected || !ReferenceEquals(input, Console.In) ? await input.ReadLineAsync() : ReadWithHistory();
-            if (line is null) return last;
+            if (line is null) return 0;
             var words = Split(line);
             if (words.Length == 0) continue;
             if (_history.Count == 0 || _history[^1] != line.Trim()) _history.Add(line.Trim());
@@ -30,12 +29,12 @@ internal sealed class InteractiveShell(CommandRunner runner, PbmOptions options,
             switch (words[0].ToLowerInvariant())
             {
                 case "exit" or "quit":
-                    return last;
+                    return 0;
                 case "history":
                     for (var i = 0; i < _history.Count; i++) output.WriteLine($"{i + 1,4}  {_history[i]}");
                     continue;
             }
-            last = await runner.RunAsync(words);
+            await runner.RunAsync(words);
             if (words[0].Equals("help", StringComparison.OrdinalIgnoreCase) && words.Length == 1)
                 output.WriteLine("local: history, exit");
         }
