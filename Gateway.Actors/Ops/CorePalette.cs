@@ -27,15 +27,16 @@ public static class CorePalette
     /// <summary>The command table of every palette, or of <paramref name="palette"/>; a usage error for an unknown palette.</summary>
     public static OpsResult Help(OpsCatalog catalog, string? palette)
     {
-        var palettes = catalog.Palettes;
+        var commands = catalog.Palettes.SelectMany(p => p.Commands).ToArray();
         if (palette is not null)
         {
-            var found = catalog.Find(palette);
-            if (found is null)
-                return OpsResult.UsageError($"unknown palette '{palette}'; palettes: {string.Join(", ", palettes.Select(p => p.Name))}", "usage: pbm HOST:PORT help [palette]");
-            palettes = [found];
+            // A palette is the first word of its commands, so 'help version' works as well as 'help cluster'.
+            var first = commands.Select(c => c.Words[0]).Distinct().ToArray();
+            commands = commands.Where(c => c.Words[0].Equals(palette, StringComparison.OrdinalIgnoreCase)).ToArray();
+            if (commands.Length == 0)
+                return OpsResult.UsageError($"unknown palette '{palette}'; palettes: {string.Join(", ", first)}", "usage: pbm HOST:PORT help [palette]");
         }
-        var rows = palettes.SelectMany(p => p.Commands).Select(c => new[]
+        var rows = commands.Select(c => new[]
         {
             (c.Name + " " + c.Arguments).Trim(),
             c.Streaming ? c.Summary + " (streams until Ctrl+C)" : c.Summary,

@@ -61,10 +61,6 @@ public sealed class OpsCatalog
         return (new OpsInvocation(best, [.. args], request.Json, cancelled), null);
     }
 
-    /// <summary>The palette named <paramref name="name"/> (case-insensitive), or null.</summary>
-    public OpsPalette? Find(string name) =>
-        Palettes.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
-
     /// <summary>One usage line listing every command of <paramref name="palette"/>.</summary>
     public static string PaletteUsage(OpsPalette palette) =>
         "usage: pbm HOST:PORT " + string.Join(" | ", palette.Commands.Select(c => (c.Name + " " + c.Arguments).Trim()));

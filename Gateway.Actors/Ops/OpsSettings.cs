@@ -41,6 +41,7 @@ public sealed record OpsSettings(
             throw new ConfigurationException($"gateway.ops.max-buffered-frames: {settings.MaxBufferedFrames} must be at least 16");
         if (settings.Enabled && !IsLoopback(settings.Hostname) && !settings.RequiresToken)
             throw new ConfigurationException($"gateway.ops.token: required when gateway.ops.hostname ('{settings.Hostname}') is not a loopback address");
+        if (settings.Enabled) settings.BindAddress(); // an unusable hostname stops the node now, not after it started
         return settings;
     }
 

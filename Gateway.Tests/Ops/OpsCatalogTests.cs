@@ -92,6 +92,10 @@ public sealed class OpsCatalogTests
     }
 
     [Fact]
+    public void Help_ForVersion_ListsTheVersionCommand() =>
+        Assert.Equal(["version"], CorePalette.Help(Catalog, "VERSION").Frames.Single().Rows!.Value.Select(r => r[0]));
+
+    [Fact]
     public void Help_WithoutPalette_ListsEveryCommand()
     {
         var table = CorePalette.Help(Catalog, null).Frames.Single();

@@ -43,6 +43,13 @@ public sealed class OpsSettingsTests
         Assert.False(settings.Enabled);
     }
 
+    [Fact]
+    public void Hostname_NotAnAddress_IsRefused()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => OpsSettings.FromConfig(Config("hostname = \"ops.example.com\", token = t")));
+        Assert.Contains("gateway.ops.hostname: 'ops.example.com' is not an IP address", ex.Message);
+    }
+
     [Theory]
     [InlineData("localhost")]
     [InlineData("::1")]
