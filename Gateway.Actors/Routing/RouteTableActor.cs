@@ -22,6 +22,7 @@ public sealed class RouteTableActor : ReceiveActor
     private Dictionary<string, IRouteRateLimiter> _limiters = new(StringComparer.Ordinal);
     private GatewayDefinitions _pending = GatewayDefinitions.Empty;
     private long _generation;
+    private readonly List<IActorRef> _waiting = [];
 
     /// <summary>Props for the route-table actor publishing to <paramref name="holder"/>.</summary>
     public static Props Props(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits) =>
@@ -38,6 +39,7 @@ public sealed class RouteTableActor : ReceiveActor
         {
             _pending = msg.Definitions;
             _generation++;
+            if (msg.AckTo is { } ackTo) _waiting.Add(ackTo);
             _upstreams.Tell(new ApplyUpstreams(msg.Definitions.Upstreams, _generation));
         });
         Receive<UpstreamsApplied>(msg =>
@@ -66,6 +68,8 @@ public sealed class RouteTableActor : ReceiveActor
         _log.Info("Route table {Generation} published with {RouteCount} routes onto {UpstreamCount} upstreams",
             _generation, table.Count, runtimes.Count);
         Context.System.EventStream.Publish(new RouteTablePublished(_generation, table.Count, skipped));
+        foreach (var ackTo in _waiting) ackTo.Tell(new DefinitionsApplied(_generation));
+        _waiting.Clear();
         // Requests still holding the old table may touch an old limiter for a moment; let them, then free it.
         if (retired.Count > 0) _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => retired.ForEach(l => l.Dispose()), TaskScheduler.Default);
     }

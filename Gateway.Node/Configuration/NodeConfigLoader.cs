@@ -23,6 +23,7 @@ public static class NodeConfigLoader
         ["GATEWAY_LOG_LEVEL"] = "gateway.logging.level",
         ["GATEWAY_HOSTNAME"] = "akka.remote.dot-netty.tcp.hostname",
         ["GATEWAY_PORT_REMOTE"] = "akka.remote.dot-netty.tcp.port",
+        ["GATEWAY_DATA_DIR"] = "gateway.data-directory",
     };
 
     /// <summary>The embedded defaults (<c>hocon/gateway.conf</c>).</summary>

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Hosting;
+using Gateway.Actors.ConfigStore;
 using Gateway.Actors.Forwarding;
 using Gateway.Actors.Ops;
 using Gateway.Actors.Routing;
@@ -10,6 +11,7 @@ using Gateway.Actors.Upstreams;
 using Gateway.Node.Admin;
 using Gateway.Node.Configuration;
 using Gateway.Node.Ops;
+using Gateway.Node.Observability;
 using Gateway.Node.Sample;
 using Gateway.Protocol.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -36,6 +38,8 @@ public static class NodeHost
         var defaults = UpstreamDefaults.FromConfig(config);
         var ops = OpsSettings.FromConfig(config);
         var logs = new LogBuffer(ops.LogBufferSize);
+        var store = ConfigStoreSettings.FromConfig(config);
+        var adminApi = AdminApiSettings.FromConfig(config);
         var clients = Gateway.Actors.RateLimiting.ClientAddressResolver.FromConfig(config);
         var (definitions, errors) = GatewayDefinitions.FromConfig(config);
         if (errors.Count > 0)
@@ -47,8 +51,11 @@ public static class NodeHost
 
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<RouteTableHolder>();
+        builder.Services.AddSingleton<ConfigReplicaStatus>();
         builder.Services.AddSingleton<Gateway.Actors.RateLimiting.ClusterRateLimitRegistry>();
         builder.Services.AddSingleton<IngressHandler>();
+        builder.Services.AddSingleton(Observability.SerilogAccessLog.FromConfig(config));
+        builder.Services.AddGatewayTracing(config);
         builder.Services.AddRouting();
         builder.Services.AddOpsHost(ops, logs);
         if (settings.SampleEnabled)
@@ -64,12 +71,13 @@ public static class NodeHost
                 })
                 .AddGatewayRouting(defaults, clients)
                 .AddGatewayOps(ops)
-                .AddStartup((system, registry) =>
+                // The HOCON definitions become upserts through the route entities, once the journal is replayed.
+                .AddGatewayConfigStore(store, definitions)
+                .AddStartup((system, _) =>
                 {
                     // No seed nodes: this node is a cluster of one, so one machine runs the same code path as many.
                     var cluster = Cluster.Get(system);
                     if (!settings.HasSeedNodes) cluster.Join(cluster.SelfAddress);
-                    registry.Get<RouteTableActorKey>().Tell(new ApplyDefinitions(definitions));
                 });
         });
 
@@ -81,7 +89,7 @@ public static class NodeHost
         // Proxied traffic never goes through endpoint routing: everything not on the admin port goes straight to the handler.
         app.Use((context, next) => context.Connection.LocalPort == adminPort ? next(context) : ingress.HandleAsync(context));
         app.UseRouting();
-        app.MapAdmin(adminPort);
+        app.MapAdmin(adminPort, adminApi);
         return app;
     }
 
@@ -111,6 +119,7 @@ public static class NodeHost
             kestrel.AddServerHeader = false;
             // Bodies stream through; per-route limits belong to route policies, not to a global cap.
             kestrel.Limits.MaxRequestBodySize = null;
+            settings.Limits.Apply(kestrel.Limits);
             Listen(kestrel, settings.IngressHost, settings.IngressPort, HttpProtocols.Http1);
             if (settings.H2cPort > 0) Listen(kestrel, settings.IngressHost, settings.H2cPort, HttpProtocols.Http2);
             Listen(kestrel, settings.AdminHost, settings.AdminPort, HttpProtocols.Http1);

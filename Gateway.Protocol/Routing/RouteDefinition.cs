@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Gateway.Protocol.Routing;
 
 /// <summary>A route as users write it (HOCON kebab-case or JSON camelCase): what to match and where to send it.</summary>
-public sealed record RouteDefinition
+public sealed record RouteDefinition : Cluster.IGatewayMessage
 {
     /// <summary>Unique route id, also the sharding entity id.</summary>
     public string Id { get; init; } = "";
@@ -34,6 +34,12 @@ public sealed record RouteDefinition
 
     /// <summary>Headers added to or removed from the response sent to the client.</summary>
     public HeaderTransforms ResponseHeaders { get; init; } = HeaderTransforms.Empty;
+
+    /// <summary>Largest request body accepted, in bytes (413 beyond it); null accepts any size.</summary>
+    public long? MaxRequestBodySize { get; init; }
+
+    /// <summary>Whether an encoded slash (<c>%2F</c>) or a backslash may appear in the path; refused with 400 otherwise.</summary>
+    public bool AllowEncodedSlashes { get; init; }
 
     /// <summary>Rate limit of the route; null admits everything.</summary>
     public RateLimitDefinition? RateLimit { get; init; }

@@ -4,7 +4,7 @@ namespace Gateway.Protocol.Upstreams;
 
 /// <summary>An upstream service as users write it: its endpoints and how traffic is spread and bounded.</summary>
 /// <remarks>Null limits take the values under <c>gateway.upstream-defaults</c> in the node's HOCON.</remarks>
-public sealed record UpstreamDefinition
+public sealed record UpstreamDefinition : Cluster.IGatewayMessage
 {
     /// <summary>Unique upstream name, referenced by routes.</summary>
     public string Name { get; init; } = "";

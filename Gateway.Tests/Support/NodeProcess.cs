@@ -8,6 +8,7 @@ public sealed class NodeProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private string? _ownedDataDirectory;
 
     private NodeProcess(Process process)
     {
@@ -27,8 +28,17 @@ public sealed class NodeProcess : IDisposable
     /// <summary>The process.</summary>
     public Process Process => _process;
 
-    /// <summary>Starts <c>dotnet Gateway.Node.dll</c> with <paramref name="args"/>.</summary>
+    /// <summary>Starts <c>dotnet Gateway.Node.dll</c> with <paramref name="args"/> and a fresh temporary data directory.</summary>
     public static NodeProcess Start(params string[] args)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "gateway-node-" + Guid.NewGuid().ToString("N"));
+        var node = Start(new Dictionary<string, string> { ["GATEWAY_DATA_DIR"] = data }, args);
+        node._ownedDataDirectory = data;
+        return node;
+    }
+
+    /// <summary>Starts <c>dotnet Gateway.Node.dll</c> with <paramref name="args"/> and the extra <paramref name="environment"/>.</summary>
+    public static NodeProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -39,6 +49,7 @@ public sealed class NodeProcess : IDisposable
         info.ArgumentList.Add(NodeDll());
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         return new NodeProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet"));
     }
 
@@ -62,6 +73,16 @@ public sealed class NodeProcess : IDisposable
         {
         }
         _process.Dispose();
+        if (_ownedDataDirectory is not null && Directory.Exists(_ownedDataDirectory))
+        {
+            try
+            {
+                Directory.Delete(_ownedDataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 
     /// <summary>Gateway.Node.dll built beside this test assembly, in the same configuration.</summary>

@@ -9,11 +9,13 @@ namespace Gateway.Tests.Support;
 public sealed class TestGateway : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly string _dataDirectory;
 
-    private TestGateway(WebApplication app, int ingressPort, int adminPort, int h2cPort, int opsPort)
+    private TestGateway(WebApplication app, int ingressPort, int adminPort, int h2cPort, int opsPort, string dataDirectory)
     {
         OpsPort = opsPort;
         _app = app;
+        _dataDirectory = dataDirectory;
         IngressPort = ingressPort;
         AdminPort = adminPort;
         H2cPort = h2cPort;
@@ -47,8 +49,10 @@ public sealed class TestGateway : IAsyncDisposable
     public HttpClient Admin { get; }
 
     /// <summary>Starts a node with <paramref name="gatewayHocon"/> (the body of a <c>gateway { }</c> block) and waits until it is ready.</summary>
+    /// <remarks>Each node gets its own empty data directory (its SQLite journal), removed on dispose.</remarks>
     public static async Task<TestGateway> StartAsync(string gatewayHocon)
     {
+        var data = Path.Combine(Path.GetTempPath(), "gateway-test-" + Guid.NewGuid().ToString("N"));
         var ingress = FreePort.Next();
         var admin = FreePort.Next();
         var h2c = FreePort.Next();
@@ -59,13 +63,14 @@ public sealed class TestGateway : IAsyncDisposable
               admin { hostname = "127.0.0.1", port = {{admin}} }
               ops { hostname = "127.0.0.1", port = {{ops}} }
               logging.level = Warning
+              data-directory = "{{data.Replace("\\", "/")}}"
               {{gatewayHocon}}
             }
             akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
             """);
         var app = NodeHost.Build(node.WithFallback(NodeConfigLoader.Defaults));
         await app.StartAsync();
-        var gateway = new TestGateway(app, ingress, admin, h2c, ops);
+        var gateway = new TestGateway(app, ingress, admin, h2c, ops, data);
         await gateway.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
         return gateway;
     }
@@ -97,5 +102,13 @@ public sealed class TestGateway : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await _app.StopAsync(cts.Token);
         await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A pooled SQLite handle may outlive the node for a moment; the temp directory is cleaned by the OS.
+        }
     }
 }

@@ -1,0 +1,88 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Persistence.Sql;
+using Gateway.Actors.Routing;
+using Gateway.Protocol.Cluster;
+using Gateway.Protocol.Configuration;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Actors.ConfigStore;
+
+/// <summary>Registry key of the config shard region (route and upstream entities).</summary>
+public sealed class ConfigEntitiesKey;
+
+/// <summary>Registry key of <c>/user/route-replica</c>.</summary>
+public sealed class RouteReplicaKey;
+
+/// <summary>Akka.Hosting registration of the cluster-owned config: journal, shard region, replica and bootstrap.</summary>
+public static class ConfigStoreExtensions
+{
+    /// <summary>Name of the shard region (<c>/system/sharding/routes</c>) holding both route and upstream entities.</summary>
+    public const string RegionName = "routes";
+
+    /// <summary>
+    /// Adds the SQL journal and snapshot store, the <c>routes</c> shard region (coordinator state in Distributed Data,
+    /// no remember-entities), <c>/user/route-replica</c> and <c>/user/config-bootstrap</c>, which applies
+    /// <paramref name="initial"/> (the node's HOCON definitions) as upserts after rehydration.
+    /// Needs <see cref="AddGatewayRouting"/> first and a <see cref="ConfigReplicaStatus"/> in DI.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddGatewayConfigStore(this AkkaConfigurationBuilder builder, ConfigStoreSettings settings, GatewayDefinitions initial)
+    {
+        if (settings.Provider == "sqlite") PrepareSqlite(settings);
+        builder.AddHocon(PersistenceConfig(settings), HoconAddMode.Append);
+        builder.AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
+        builder.WithShardRegion<ConfigEntitiesKey>(RegionName, entityId => EntityProps(entityId, settings.WriteTimeout),
+            new ConfigEntityExtractor(settings.Shards),
+            new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, HandOffStopMessage = ConfigEntity.StopMessage });
+        return builder.WithActors((system, registry, resolver) =>
+        {
+            var status = resolver.GetService<ConfigReplicaStatus>();
+            var replica = system.ActorOf(RouteReplicaActor.Props(registry.Get<RouteTableActorKey>(), status), "route-replica");
+            registry.Register<RouteReplicaKey>(replica);
+            system.ActorOf(ConfigBootstrapActor.Props(registry.Get<ConfigEntitiesKey>(), replica, initial, settings.RetryInterval), "config-bootstrap");
+        });
+    }
+
+    /// <summary>Props of the entity named by <paramref name="entityId"/> (<c>route:ID</c> or <c>upstream:NAME</c>).</summary>
+    public static Props EntityProps(string entityId, TimeSpan writeTimeout) =>
+        entityId.StartsWith(EntityKeys.RoutePrefix, StringComparison.Ordinal)
+            ? RouteEntity.Props(entityId[EntityKeys.RoutePrefix.Length..], writeTimeout)
+            : UpstreamEntity.Props(entityId[EntityKeys.UpstreamPrefix.Length..], writeTimeout);
+
+    /// <summary>HOCON selecting Akka.Persistence.Sql for the journal, the snapshot store and the read journal.</summary>
+    public static Config PersistenceConfig(ConfigStoreSettings settings)
+    {
+        var connection = Quote(settings.EffectiveConnectionString);
+        var provider = Quote(settings.ProviderName);
+        return ConfigurationFactory.ParseString($$"""
+            akka.persistence {
+              journal {
+                plugin = "akka.persistence.journal.sql"
+                sql { connection-string = {{connection}}, provider-name = {{provider}}, auto-initialize = on }
+              }
+              snapshot-store {
+                plugin = "akka.persistence.snapshot-store.sql"
+                sql { connection-string = {{connection}}, provider-name = {{provider}}, auto-initialize = on }
+              }
+              query.journal.sql { connection-string = {{connection}}, provider-name = {{provider}}, write-plugin = "akka.persistence.journal.sql" }
+            }
+            """);
+    }
+
+    // WAL lets the processes of a local cluster that share one file read while another writes.
+    private static void PrepareSqlite(ConfigStoreSettings settings)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(settings.SqlitePath)!);
+        using var connection = new SqliteConnection(settings.EffectiveConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using Akka.DistributedData;
+using Gateway.Actors.ConfigStore;
+using Gateway.Protocol.Cluster;
+using Gateway.Protocol.Configuration;
+using Gateway.Protocol.Routing;
+using Gateway.Protocol.Serialization;
+using Gateway.Protocol.Upstreams;
+
+namespace Gateway.Node.Admin;
+
+/// <summary>What differs between the admin API's routes and upstreams: path, key field, replicated set and commands.</summary>
+internal sealed record DefinitionKind(
+    string Plural,
+    string KeyField,
+    LWWDictionaryKey<string, string> ReplicatedKey,
+    Func<DefinitionReader, JsonObject, object?> Read,
+    Func<object, long?, IWithEntityKey> Upsert,
+    Func<string, long?, IWithEntityKey> Delete)
+{
+    /// <summary><c>/admin/routes</c>.</summary>
+    public static readonly DefinitionKind Routes = new("routes", "id", ReplicatedDefinitions.RoutesKey,
+        (reader, body) => reader.ReadRoute(body, ""),
+        (definition, expected) => new UpsertRoute((RouteDefinition)definition, expected),
+        (id, expected) => new DeleteRoute(id, expected));
+
+    /// <summary><c>/admin/upstreams</c>.</summary>
+    public static readonly DefinitionKind Upstreams = new("upstreams", "name", ReplicatedDefinitions.UpstreamsKey,
+        (reader, body) => reader.ReadUpstream(body, ""),
+        (definition, expected) => new UpsertUpstream((UpstreamDefinition)definition, expected),
+        (name, expected) => new DeleteUpstream(name, expected));
+
+    /// <summary>The JSON body and version of an accepted definition.</summary>
+    public static (JsonObject Body, long Version) Describe(ICommandReply accepted) => accepted switch
+    {
+        RouteAccepted r => (DefinitionJson.ToJson(r.Route), r.Route.Version),
+        UpstreamAccepted u => (DefinitionJson.ToJson(u.Upstream), u.Upstream.Version),
+        _ => throw new ArgumentException($"{accepted.GetType().Name} is not an accept", nameof(accepted)),
+    };
+}

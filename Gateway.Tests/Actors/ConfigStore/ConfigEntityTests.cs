@@ -1,0 +1,109 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.DistributedData;
+using Gateway.Actors.ConfigStore;
+using Gateway.Node.Configuration;
+using Gateway.Protocol.Cluster;
+using Gateway.Protocol.Routing;
+using Gateway.Protocol.Upstreams;
+using Xunit;
+
+namespace Gateway.Tests.Actors.ConfigStore;
+
+/// <summary>The route and upstream entities in a one-node cluster with the in-memory journal: persist, replicate, recover.</summary>
+public sealed class ConfigEntityTests : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(3);
+
+    private static readonly Config TestConfig = ConfigurationFactory.ParseString("""
+        akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        akka.loglevel = WARNING
+        """).WithFallback(NodeConfigLoader.Defaults);
+
+    private static readonly UpstreamDefinition Backend = new() { Name = "backend", Endpoints = [new EndpointDefinition { Url = "http://127.0.0.1:9" }] };
+
+    public ConfigEntityTests() : base(TestConfig, "entities")
+    {
+        var cluster = Akka.Cluster.Cluster.Get(Sys);
+        cluster.Join(cluster.SelfAddress);
+        AwaitCondition(() => cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void Upsert_IsPersistedReplicatedAndRecoveredByTheNextIncarnation()
+    {
+        Sys.ActorOf(UpstreamEntity.Props("backend", WriteTimeout)).Tell(new UpsertUpstream(Backend), TestActor);
+        Assert.Equal(1, ExpectMsg<UpstreamAccepted>().Upstream.Version);
+
+        var route = new RouteDefinition { Id = "orders", Path = "/orders/{**rest}", Upstream = "backend" };
+        var first = Sys.ActorOf(RouteEntity.Props("orders", WriteTimeout));
+        first.Tell(new UpsertRoute(route), TestActor);
+        Assert.Equal(1, ExpectMsg<RouteAccepted>().Route.Version);
+        var replicated = ReplicatedRoutes();
+        Assert.Equal("/orders/{**rest}", Assert.Single(replicated).Path);
+
+        Watch(first);
+        first.Tell(PoisonPill.Instance);
+        ExpectTerminated(first);
+
+        var second = Sys.ActorOf(RouteEntity.Props("orders", WriteTimeout));
+        second.Tell(new Republish(EntityKeys.Route("orders")), TestActor);
+        Assert.Equal(new Republished("route:orders", 1), ExpectMsg<Republished>());
+        second.Tell(new UpsertRoute(route with { Path = "/orders/v2/{**rest}" }, ExpectedVersion: 1), TestActor);
+        Assert.Equal(2, ExpectMsg<RouteAccepted>().Route.Version);
+        Assert.Equal(2, Assert.Single(ReplicatedRoutes()).Version);
+    }
+
+    [Fact]
+    public void Upsert_OntoAnUpstreamNoNodeHas_IsRejectedAndNothingIsReplicated()
+    {
+        var entity = Sys.ActorOf(RouteEntity.Props("lost", WriteTimeout));
+
+        entity.Tell(new UpsertRoute(new RouteDefinition { Id = "lost", Path = "/lost", Upstream = "nowhere" }), TestActor);
+
+        var rejected = ExpectMsg<ValidationRejected>();
+        Assert.Equal("upstream 'nowhere' does not exist", Assert.Single(rejected.Errors).Message);
+        Assert.Empty(ReplicatedRoutes());
+    }
+
+    [Fact]
+    public void CommandsSentTogether_AreAnsweredInOrder()
+    {
+        Sys.ActorOf(UpstreamEntity.Props("backend", WriteTimeout)).Tell(new UpsertUpstream(Backend), TestActor);
+        ExpectMsg<UpstreamAccepted>();
+        var entity = Sys.ActorOf(RouteEntity.Props("busy", WriteTimeout));
+        var route = new RouteDefinition { Id = "busy", Path = "/a", Upstream = "backend" };
+
+        entity.Tell(new UpsertRoute(route), TestActor);
+        entity.Tell(new UpsertRoute(route with { Path = "/b" }, ExpectedVersion: 1), TestActor);
+        entity.Tell(new DeleteRoute("busy", ExpectedVersion: 2), TestActor);
+
+        Assert.Equal(1, ExpectMsg<RouteAccepted>().Route.Version);
+        Assert.Equal(2, ExpectMsg<RouteAccepted>().Route.Version);
+        Assert.Equal(3, ExpectMsg<DefinitionDeleted>().Version);
+        Assert.Empty(ReplicatedRoutes());
+    }
+
+    [Fact]
+    public void DeleteUpstream_UsedByAReplicatedRoute_IsRefused()
+    {
+        var upstream = Sys.ActorOf(UpstreamEntity.Props("backend", WriteTimeout));
+        upstream.Tell(new UpsertUpstream(Backend), TestActor);
+        ExpectMsg<UpstreamAccepted>();
+        Sys.ActorOf(RouteEntity.Props("user", WriteTimeout)).Tell(new UpsertRoute(new RouteDefinition { Id = "user", Path = "/u", Upstream = "backend" }), TestActor);
+        ExpectMsg<RouteAccepted>();
+
+        upstream.Tell(new DeleteUpstream("backend"), TestActor);
+
+        Assert.Equal("user", Assert.Single(ExpectMsg<UpstreamInUse>().RouteIds));
+    }
+
+    private IReadOnlyList<RouteDefinition> ReplicatedRoutes()
+    {
+        var replicator = DistributedData.Get(Sys).Replicator;
+        var response = replicator.Ask<IGetResponse>(Dsl.Get(ReplicatedDefinitions.RoutesKey, ReadLocal.Instance), TimeSpan.FromSeconds(3)).Result;
+        return response.IsSuccessful ? ReplicatedDefinitions.Routes(response.Get(ReplicatedDefinitions.RoutesKey)) : [];
+    }
+}
