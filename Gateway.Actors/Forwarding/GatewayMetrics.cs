@@ -34,6 +34,9 @@ public static class GatewayMetrics
         "gateway_upstream_queue_depth", "Requests waiting for an in-flight slot, by upstream.",
         new GaugeConfiguration { LabelNames = ["upstream"] });
 
+    /// <summary>Per-second requests, errors and latency over the last minute, for <c>pbm gateway stats</c>.</summary>
+    public static readonly RequestStats Recent = new(TimeProvider.System);
+
     /// <summary>Requests that matched no route.</summary>
     public static readonly Counter Unmatched = Metrics.CreateCounter(
         "gateway_unmatched_requests_total", "Requests that matched no route (404) or no method (405).",

@@ -22,6 +22,8 @@ public sealed class RouteMetrics
     {
         var statusClass = status / 100;
         _byClass[statusClass is >= 1 and <= 5 ? statusClass : 0].Inc();
-        _duration.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(startTimestamp);
+        _duration.Observe(elapsed.TotalSeconds);
+        GatewayMetrics.Recent.Record(status, elapsed);
     }
 }

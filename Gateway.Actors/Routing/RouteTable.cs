@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 
 namespace Gateway.Actors.Routing;
 
@@ -38,13 +39,13 @@ public sealed class RouteTable<T>
         FrozenDictionary<string, RouteTreeNode<T>> exactHosts,
         FrozenDictionary<string, RouteTreeNode<T>> wildcardHosts,
         RouteTreeNode<T>? anyHost,
-        int count,
+        ImmutableArray<RouteTableEntry<T>> entries,
         int maxCaptureCount)
     {
         _exactHosts = exactHosts.GetAlternateLookup<ReadOnlySpan<char>>();
         _wildcardHosts = wildcardHosts.GetAlternateLookup<ReadOnlySpan<char>>();
         _anyHost = anyHost;
-        Count = count;
+        Entries = entries;
         MaxCaptureCount = maxCaptureCount;
     }
 
@@ -52,7 +53,10 @@ public sealed class RouteTable<T>
     public static RouteTable<T> Empty { get; } = Compile([]);
 
     /// <summary>Number of entries the table was compiled from.</summary>
-    public int Count { get; }
+    public int Count => Entries.Length;
+
+    /// <summary>The entries the table was compiled from, in the order given (for listing, e.g. <c>pbm gateway routes</c>).</summary>
+    public ImmutableArray<RouteTableEntry<T>> Entries { get; }
 
     /// <summary>The most captures any route has: the smallest capture buffer <see cref="TryMatch"/> accepts.</summary>
     public int MaxCaptureCount { get; }
@@ -64,13 +68,12 @@ public sealed class RouteTable<T>
         var exact = new Dictionary<string, RouteTreeNodeBuilder<T>>(StringComparer.OrdinalIgnoreCase);
         var wildcard = new Dictionary<string, RouteTreeNodeBuilder<T>>(StringComparer.OrdinalIgnoreCase);
         RouteTreeNodeBuilder<T>? any = null;
-        var count = 0;
         var maxCaptureCount = 0;
+        var list = entries.ToImmutableArray();
 
-        foreach (var entry in entries)
+        foreach (var entry in list)
         {
             var route = new RouteLeaf<T>(entry);
-            count++;
             maxCaptureCount = Math.Max(maxCaptureCount, route.CaptureNames.Length);
 
             var hosts = RouteHosts.Normalize(entry.Hosts);
@@ -96,7 +99,7 @@ public sealed class RouteTable<T>
             exact.ToFrozenDictionary(b => b.Key, b => b.Value.Build(), StringComparer.OrdinalIgnoreCase),
             wildcard.ToFrozenDictionary(b => b.Key, b => b.Value.Build(), StringComparer.OrdinalIgnoreCase),
             any?.Build(),
-            count,
+            list,
             maxCaptureCount);
     }
 

@@ -5,10 +5,12 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Gateway.Actors.ConfigStore;
 using Gateway.Actors.Forwarding;
+using Gateway.Actors.Ops;
 using Gateway.Actors.Routing;
 using Gateway.Actors.Upstreams;
 using Gateway.Node.Admin;
 using Gateway.Node.Configuration;
+using Gateway.Node.Ops;
 using Gateway.Node.Observability;
 using Gateway.Node.Sample;
 using Gateway.Protocol.Configuration;
@@ -34,6 +36,8 @@ public static class NodeHost
     {
         var settings = NodeSettings.FromConfig(config);
         var defaults = UpstreamDefaults.FromConfig(config);
+        var ops = OpsSettings.FromConfig(config);
+        var logs = new LogBuffer(ops.LogBufferSize);
         var store = ConfigStoreSettings.FromConfig(config);
         var adminApi = AdminApiSettings.FromConfig(config);
         var clients = Gateway.Actors.RateLimiting.ClientAddressResolver.FromConfig(config);
@@ -42,7 +46,7 @@ public static class NodeHost
             throw new ConfigurationException("invalid route or upstream definitions:\n  " + string.Join("\n  ", errors));
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        ConfigureLogging(builder, settings);
+        ConfigureLogging(builder, settings, logs);
         ConfigureKestrel(builder, settings);
 
         builder.Services.AddHttpForwarder();
@@ -53,6 +57,7 @@ public static class NodeHost
         builder.Services.AddSingleton(Observability.SerilogAccessLog.FromConfig(config));
         builder.Services.AddGatewayTracing(config);
         builder.Services.AddRouting();
+        builder.Services.AddOpsHost(ops, logs);
         if (settings.SampleEnabled)
             builder.Services.AddHostedService(sp => new EchoUpstream(settings.SampleEchoPort, sp.GetRequiredService<ILogger<EchoUpstream>>()));
 
@@ -65,6 +70,7 @@ public static class NodeHost
                     loggers.AddLoggerFactory();
                 })
                 .AddGatewayRouting(defaults, clients)
+                .AddGatewayOps(ops)
                 // The HOCON definitions become upserts through the route entities, once the journal is replayed.
                 .AddGatewayConfigStore(store, definitions)
                 .AddStartup((system, _) =>
@@ -87,17 +93,20 @@ public static class NodeHost
         return app;
     }
 
-    private static void ConfigureLogging(WebApplicationBuilder builder, NodeSettings settings)
+    private static void ConfigureLogging(WebApplicationBuilder builder, NodeSettings settings, LogBuffer logs)
     {
         builder.Logging.ClearProviders();
-        builder.Services.AddSerilog(logger =>
+        // preserveStaticLogger: each node logs through its own logger (and its own pbm log buffer), not the process-wide
+        // Log.Logger, which the last node built would own when several run in one process (the tests).
+        builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: logger =>
         {
             logger.MinimumLevel.Is(settings.LogLevel)
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
                 .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
                 .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                .WriteTo.Sink(new LogBufferSink(logs));
             if (settings.LogJson) logger.WriteTo.Console(new CompactJsonFormatter());
             else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
         });

@@ -11,8 +11,9 @@ public sealed class TestGateway : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string _dataDirectory;
 
-    private TestGateway(WebApplication app, int ingressPort, int adminPort, int h2cPort, string dataDirectory)
+    private TestGateway(WebApplication app, int ingressPort, int adminPort, int h2cPort, int opsPort, string dataDirectory)
     {
+        OpsPort = opsPort;
         _app = app;
         _dataDirectory = dataDirectory;
         IngressPort = ingressPort;
@@ -35,6 +36,12 @@ public sealed class TestGateway : IAsyncDisposable
     /// <summary>h2c port.</summary>
     public int H2cPort { get; }
 
+    /// <summary>Port of the pbm ops host.</summary>
+    public int OpsPort { get; }
+
+    /// <summary>The node's services (route table holder, log buffer, ...).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Client for the ingress.</summary>
     public HttpClient Client { get; }
 
@@ -49,10 +56,12 @@ public sealed class TestGateway : IAsyncDisposable
         var ingress = FreePort.Next();
         var admin = FreePort.Next();
         var h2c = FreePort.Next();
+        var ops = FreePort.Next();
         var node = ConfigurationFactory.ParseString($$"""
             gateway {
               ingress { hostname = "127.0.0.1", port = {{ingress}}, h2c-port = {{h2c}} }
               admin { hostname = "127.0.0.1", port = {{admin}} }
+              ops { hostname = "127.0.0.1", port = {{ops}} }
               logging.level = Warning
               data-directory = "{{data.Replace("\\", "/")}}"
               {{gatewayHocon}}
@@ -61,7 +70,7 @@ public sealed class TestGateway : IAsyncDisposable
             """);
         var app = NodeHost.Build(node.WithFallback(NodeConfigLoader.Defaults));
         await app.StartAsync();
-        var gateway = new TestGateway(app, ingress, admin, h2c, data);
+        var gateway = new TestGateway(app, ingress, admin, h2c, ops, data);
         await gateway.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
         return gateway;
     }

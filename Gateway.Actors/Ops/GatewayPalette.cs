@@ -1,0 +1,115 @@
+using System.Globalization;
+using Gateway.Actors.Forwarding;
+using Gateway.Actors.Routing;
+using Gateway.Actors.Upstreams;
+using Gateway.Protocol.Ops;
+
+namespace Gateway.Actors.Ops;
+
+/// <summary>
+/// The <c>gateway</c> palette: this node's compiled routes, its upstreams with live counters, and request stats over
+/// the last minute. Pure over the snapshots it is given.
+/// </summary>
+public static class GatewayPalette
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>The palette.</summary>
+    public static OpsPalette Palette { get; } = new("gateway", "routes, upstreams and traffic of this node",
+    [
+        new OpsCommand
+        {
+            Name = "gateway routes", Arguments = "[id]", MaxArgs = 1, Summary = "routes in this node's compiled table (one route in detail)",
+            Run = (inv, ctx) => Routes(ctx.Routes.Current, inv.Arg(0)).AsTask(),
+        },
+        new OpsCommand
+        {
+            Name = "gateway upstreams", Arguments = "[name]", MaxArgs = 1, Summary = "upstreams and endpoints: weights, in flight, breakers, queue depth, balancing",
+            Run = (inv, ctx) => Upstreams(ctx.Routes.Upstreams, inv.Arg(0)).AsTask(),
+        },
+        new OpsCommand
+        {
+            Name = "gateway stats", Summary = "requests/s, errors, p50 and p99 over the last 10 s and minute",
+            Run = (_, ctx) => Stats([ctx.Stats.Snapshot(10), ctx.Stats.Snapshot(RequestStats.WindowSeconds)], ctx.Routes.Upstreams).AsTask(),
+        },
+    ]);
+
+    /// <summary>One row per route of <paramref name="table"/>, or the fields of the route <paramref name="id"/>.</summary>
+    public static OpsResult Routes(RouteTable<CompiledRoute> table, string? id)
+    {
+        if (id is null)
+        {
+            var rows = table.Entries.OrderBy(e => e.Id, StringComparer.Ordinal).Select(e => new[]
+            {
+                e.Id, List(e.Hosts), List(e.Methods), e.Path.Text, e.Value.Upstream.Name, e.Value.Definition.Version.ToString(Invariant),
+            });
+            return OpsResult.Ok(OpsFrame.Table("routes", ["id", "hosts", "methods", "path", "upstream", "version"], rows));
+        }
+
+        var found = table.Entries.Where(e => e.Id == id).Select(e => e.Value).FirstOrDefault();
+        if (found is null) return OpsResult.Failed($"no route '{id}' in this node's route table (see 'gateway routes')");
+        var d = found.Definition;
+        string[][] fields =
+        [
+            ["id", d.Id],
+            ["hosts", List(d.Hosts)],
+            ["methods", List(d.Methods)],
+            ["path", d.Path],
+            ["upstream", d.Upstream],
+            ["order", d.Order.ToString(Invariant)],
+            ["rewrite", d.Rewrite is null ? "-" : d.Rewrite.StripPrefix is { } strip ? $"strip-prefix {strip}" : $"template {d.Rewrite.Template}"],
+            ["timeout", Duration(found.ForwarderConfig.ActivityTimeout)],
+            ["version", d.Version.ToString(Invariant)],
+        ];
+        return OpsResult.Ok(OpsFrame.Table("route", ["field", "value"], fields));
+    }
+
+    /// <summary>The upstreams (or the one named <paramref name="name"/>) and their endpoints with live counters.</summary>
+    public static OpsResult Upstreams(IReadOnlyCollection<UpstreamRuntime> upstreams, string? name)
+    {
+        var selected = upstreams.Where(u => name is null || u.Name == name).OrderBy(u => u.Name, StringComparer.Ordinal).ToArray();
+        if (name is not null && selected.Length == 0) return OpsResult.Failed($"no upstream '{name}' on this node (see 'gateway upstreams')");
+
+        var summary = OpsFrame.Table("upstreams",
+            ["name", "load-balancing", "endpoints", "in-flight", "queued", "max-in-flight", "max-queued"],
+            selected.Select(u => new[]
+            {
+                u.Name, Kebab(u.LoadBalancing.ToString()), N(u.Endpoints.Length), N(u.InFlight), N(u.Pipeline.QueueDepth),
+                N(u.Pipeline.MaxInFlight), N(u.Pipeline.MaxQueued),
+            }));
+        var endpoints = OpsFrame.Table("endpoints", ["upstream", "url", "weight", "in-flight", "breaker", "healthy"],
+            selected.SelectMany(u => u.Endpoints.Select(e => new[]
+            {
+                u.Name, e.DestinationPrefix, N(e.Weight), N(e.InFlight), Kebab(e.State.ToString()), e.IsHealthy ? "yes" : "no",
+            })));
+        return OpsResult.Ok(summary, endpoints);
+    }
+
+    /// <summary>A row per window of <paramref name="windows"/> and the queue depth and in-flight count now.</summary>
+    public static OpsResult Stats(IEnumerable<RequestStatsSnapshot> windows, IReadOnlyCollection<UpstreamRuntime> upstreams)
+    {
+        var rows = windows.Select(w => new[]
+        {
+            $"{w.Seconds}s", w.Requests.ToString(Invariant), w.RequestsPerSecond.ToString("0.##", Invariant), w.Errors.ToString(Invariant),
+            Millis(w.P50), Millis(w.P99),
+        });
+        var now = OpsFrame.Line($"now: {upstreams.Sum(u => u.InFlight)} in flight, {upstreams.Sum(u => u.Pipeline.QueueDepth)} queued across {upstreams.Count} upstreams");
+        return OpsResult.Ok(OpsFrame.Table("stats", ["window", "requests", "req/s", "errors", "p50 ms", "p99 ms"], rows), now);
+    }
+
+    private static string List(IEnumerable<string> values)
+    {
+        var text = string.Join(",", values);
+        return text.Length == 0 ? "*" : text;
+    }
+
+    private static string N(long n) => n.ToString(Invariant);
+
+    private static string Millis(TimeSpan? value) => value is null ? "-" : value.Value.TotalMilliseconds.ToString("0.###", Invariant);
+
+    private static string Duration(TimeSpan? value) => value is null ? "-" : $"{value.Value.TotalSeconds.ToString("0.###", Invariant)}s";
+
+    // RoundRobin -> round-robin, PowerOfTwoChoices -> power-of-two-choices: as users write it in HOCON.
+    private static string Kebab(string pascal) =>
+        string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}

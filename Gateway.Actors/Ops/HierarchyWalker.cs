@@ -1,0 +1,77 @@
+using Akka.Actor;
+using Gateway.Protocol.Ops;
+
+namespace Gateway.Actors.Ops;
+
+/// <summary>
+/// Runs <c>actor hierarchy</c>: identifies <c>/user/*</c>, then the children of each actor found, level by level,
+/// and writes the tree once no answer came for a quiet period or the time limit passed (whatever was found by then).
+/// </summary>
+public sealed class HierarchyWalker : OpsCommandActor, IWithTimers
+{
+    /// <summary>Deepest level walked below <c>/user</c>.</summary>
+    public const int MaxDepth = 8;
+
+    /// <summary>Most actors listed.</summary>
+    public const int MaxActors = 2000;
+
+    private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(300);
+    private readonly HashSet<string> _found = new(StringComparer.Ordinal);
+    private readonly TimeSpan _limit;
+    private readonly bool _json;
+    private bool _truncated;
+
+    /// <summary>Props for a walk of at most <paramref name="limit"/> writing to <paramref name="output"/>.</summary>
+    public static Props Props(OpsOutput output, TimeSpan limit, bool json) => Akka.Actor.Props.Create(() => new HierarchyWalker(output, limit, json));
+
+    public HierarchyWalker(OpsOutput output, TimeSpan limit, bool json)
+        : base(output)
+    {
+        _limit = limit;
+        _json = json;
+        Receive<ActorIdentity>(OnIdentity);
+        Receive<Finish>(_ => Complete());
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <inheritdoc />
+    protected override void Start()
+    {
+        Timers.StartSingleTimer("limit", Finish.Instance, _limit);
+        Timers.StartSingleTimer("quiet", Finish.Instance, QuietPeriod);
+        Context.ActorSelection("/user/*").Tell(new Identify(null), Self);
+    }
+
+    private void OnIdentity(ActorIdentity identity)
+    {
+        if (identity.Subject is not { } actor || actor.Equals(Self)) return;
+        var path = actor.Path.ToStringWithoutAddress();
+        if (!_found.Add(path)) return;
+        if (_found.Count >= MaxActors)
+        {
+            _truncated = true;
+            Complete();
+            return;
+        }
+        Timers.StartSingleTimer("quiet", Finish.Instance, QuietPeriod);
+        if (actor.Path.Elements.Count <= MaxDepth) Context.ActorSelection(path + "/*").Tell(new Identify(null), Self);
+    }
+
+    private void Complete()
+    {
+        if (Output.Ended) return;
+        var lines = ActorTree.Format(_found);
+        if (_json) Output.Write(OpsFrame.Table("actors", ["path"], _found.Order(StringComparer.Ordinal).Select(p => new[] { p })));
+        else foreach (var line in lines) Output.Write(OpsFrame.Line(line));
+        if (_truncated) Output.Write(OpsFrame.Line($"(stopped at {MaxActors} actors)"));
+        Output.End(OpsExitCodes.Ok);
+        Context.Stop(Self);
+    }
+
+    private sealed record Finish
+    {
+        public static readonly Finish Instance = new();
+    }
+}
