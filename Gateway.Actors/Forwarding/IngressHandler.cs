@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using Gateway.Actors.Observability;
 using Gateway.Actors.Routing;
 using Gateway.Actors.Upstreams;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -18,13 +20,15 @@ public sealed partial class IngressHandler
     private readonly RouteTableHolder _table;
     private readonly IHttpForwarder _forwarder;
     private readonly ILogger<IngressHandler> _log;
+    private readonly IAccessLog _accessLog;
 
     /// <summary>Creates the handler over the node's route table.</summary>
-    public IngressHandler(RouteTableHolder table, IHttpForwarder forwarder, ILogger<IngressHandler> log)
+    public IngressHandler(RouteTableHolder table, IHttpForwarder forwarder, ILogger<IngressHandler> log, IAccessLog accessLog)
     {
         _table = table;
         _forwarder = forwarder;
         _log = log;
+        _accessLog = accessLog;
     }
 
     /// <summary>Handles one ingress request end to end.</summary>
@@ -33,12 +37,26 @@ public sealed partial class IngressHandler
         var start = Stopwatch.GetTimestamp();
         var request = context.Request;
         var path = request.Path.Value ?? "";
+        // Kestrel has already resolved dot segments; runs of slashes are folded here, so "/a//b" is routed and
+        // forwarded as "/a/b" and never reaches an upstream that would read it differently.
+        if (path.Contains("//", StringComparison.Ordinal)) path = CollapseSlashes(path);
         var table = _table.Current;
         Span<Range> captures = table.MaxCaptureCount <= MaxCaptures ? stackalloc Range[MaxCaptures] : new Range[table.MaxCaptureCount];
         var result = table.TryMatch(request.Host.Host, request.Method, path, captures, out var match);
-        if (result != RouteLookupResult.Matched) return NotMatchedAsync(context, table, result, path);
+        if (result != RouteLookupResult.Matched) return NotMatchedAsync(context, table, result, path, start);
 
         var route = match.Value;
+        if (!route.Definition.AllowEncodedSlashes && HasEncodedSlash(path))
+            return RejectAsync(context, route, StatusCodes.Status400BadRequest, "Encoded slash in path",
+                $"route '{route.Id}' does not accept an encoded '/' (%2F) or a backslash in the path", start);
+        if (route.Definition.MaxRequestBodySize is { } maxBody)
+        {
+            if (request.ContentLength > maxBody)
+                return RejectAsync(context, route, StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                    $"route '{route.Id}' accepts bodies up to {maxBody} bytes; this one declares {request.ContentLength}", start);
+            // A chunked body is cut off by Kestrel when it passes the limit.
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBody;
+        }
         if (route.RateLimiter?.TryAdmit(context) is { } retryAfter) return RateLimitedAsync(context, route, retryAfter, start);
         var destination = route.Rewriter.Rewrite(path, captures[..match.CaptureCount]);
         var proxy = new ProxyRequest(context, route, destination, RequestIdentity.RequestId(request), RequestIdentity.TraceParent(request));
@@ -51,6 +69,7 @@ public sealed partial class IngressHandler
     {
         var context = proxy.Context;
         var route = proxy.Route;
+        using var span = StartIngressSpan(proxy);
         if (!await proxy.WaitForAdmissionAsync(context.RequestAborted).ConfigureAwait(false))
         {
             // The client went away while queued: nothing to answer, and the slot is handed straight back.
@@ -59,6 +78,7 @@ public sealed partial class IngressHandler
             return;
         }
 
+        var status = 0;
         try
         {
             await ForwardWithRetriesAsync(proxy).ConfigureAwait(false);
@@ -66,8 +86,66 @@ public sealed partial class IngressHandler
         finally
         {
             proxy.Finish();
-            route.Metrics.Record(context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode, start);
+            status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
+            route.Metrics.Record(status, start);
+            span?.SetTag("http.response.status_code", status);
+            if (_accessLog.ShouldLog()) WriteAccess(context, route.Id, proxy.Endpoint?.DestinationPrefix, status, start, proxy.RequestId, proxy.TraceParent);
         }
+    }
+
+    private static bool IsBodyTooLarge(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }) return true;
+        }
+        return false;
+    }
+
+    private static bool HasEncodedSlash(string path) =>
+        path.Contains('\\') || path.Contains("%2F", StringComparison.OrdinalIgnoreCase);
+
+    private static string CollapseSlashes(string path)
+    {
+        var builder = new System.Text.StringBuilder(path.Length);
+        foreach (var c in path)
+        {
+            if (c == '/' && builder.Length > 0 && builder[^1] == '/') continue;
+            builder.Append(c);
+        }
+        return builder.ToString();
+    }
+
+    private Task RejectAsync(HttpContext context, CompiledRoute route, int status, string title, string detail, long start)
+    {
+        var requestId = RequestIdentity.RequestId(context.Request);
+        route.Metrics.Record(status, start);
+        if (_accessLog.ShouldLog()) WriteAccess(context, route.Id, null, status, start, requestId, null);
+        return Problems.WriteAsync(context, status, title, detail, requestId);
+    }
+
+    private static Activity? StartIngressSpan(ProxyRequest proxy)
+    {
+        if (!GatewayTracing.Source.HasListeners()) return null;
+        ActivityContext.TryParse(proxy.TraceParent, null, isRemote: true, out var parent);
+        var span = GatewayTracing.Source.StartActivity("ingress", ActivityKind.Server, parent);
+        if (span is null) return null;
+        var request = proxy.Context.Request;
+        span.SetTag("http.request.method", request.Method);
+        span.SetTag("url.path", request.Path.Value);
+        span.SetTag("gateway.route", proxy.Route.Id);
+        span.SetTag("gateway.upstream", proxy.Route.Upstream.Name);
+        return span;
+    }
+
+    private void WriteAccess(HttpContext context, string? routeId, string? endpoint, int status, long start, string requestId, string? traceParent)
+    {
+        var request = context.Request;
+        _accessLog.Write(new AccessLogEntry(
+            request.Method, request.Path.Value ?? "", routeId, endpoint, status, request.ContentLength, context.Response.ContentLength,
+            Stopwatch.GetElapsedTime(start).TotalMilliseconds, requestId,
+            traceParent is not null && traceParent.Length == 55 ? RequestIdentity.TraceId(traceParent) : null,
+            context.Connection.RemoteIpAddress?.ToString()));
     }
 
     private async Task ForwardWithRetriesAsync(ProxyRequest proxy)
@@ -95,7 +173,15 @@ public sealed partial class IngressHandler
 
             var mayRetry = retriable && attempt < retry.Attempts;
             proxy.BeginTry(mayRetry);
+            proxy.Endpoint = endpoint;
             ForwarderError error;
+            using var span = GatewayTracing.Source.HasListeners() ? GatewayTracing.Source.StartActivity("upstream", ActivityKind.Client) : null;
+            if (span is not null)
+            {
+                span.SetTag("server.address", endpoint.DestinationPrefix);
+                span.SetTag("gateway.attempt", attempt);
+                proxy.OutgoingTraceParent = GatewayTracing.TraceParentOf(span);
+            }
             endpoint.Enter();
             try
             {
@@ -105,6 +191,8 @@ public sealed partial class IngressHandler
             {
                 endpoint.Exit();
             }
+            span?.SetTag("http.response.status_code", proxy.UpstreamStatus);
+            if (error != ForwarderError.None) span?.SetStatus(ActivityStatusCode.Error, error.ToString());
 
             var upstreamFailed = error == ForwarderError.None ? proxy.UpstreamStatus >= 500 : !IsClientSide(error);
             if (upstreamFailed) endpoint.RecordFailure(upstream.Breaker.ConsecutiveFailures);
@@ -167,6 +255,9 @@ public sealed partial class IngressHandler
         {
             ForwarderError.RequestTimedOut => Problems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "Upstream timed out",
                 $"upstream '{upstream}' did not answer within {proxy.Route.ForwarderConfig.ActivityTimeout?.TotalSeconds:0.###}s", proxy.RequestId, traceId),
+            ForwarderError.RequestBodyClient when IsBodyTooLarge(exception) =>
+                Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                    $"route '{proxy.Route.Id}' accepts bodies up to {proxy.Route.Definition.MaxRequestBodySize} bytes", proxy.RequestId, traceId),
             ForwarderError.RequestBodyClient => Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad request body",
                 "the request body could not be read from the client", proxy.RequestId, traceId),
             _ => Problems.WriteAsync(context, StatusCodes.Status502BadGateway, "Bad gateway",
@@ -174,7 +265,7 @@ public sealed partial class IngressHandler
         };
     }
 
-    private static Task ShedAsync(ProxyRequest proxy, long start)
+    private Task ShedAsync(ProxyRequest proxy, long start)
     {
         var context = proxy.Context;
         var upstream = proxy.Route.Upstream;
@@ -184,25 +275,30 @@ public sealed partial class IngressHandler
             $"upstream '{upstream.Name}' has {upstream.Pipeline.MaxInFlight} requests in flight and {upstream.Pipeline.MaxQueued} queued; retry later",
             proxy.RequestId, RequestIdentity.TraceId(proxy.TraceParent));
         proxy.Route.Metrics.Record(StatusCodes.Status503ServiceUnavailable, start);
+        if (_accessLog.ShouldLog()) WriteAccess(context, proxy.Route.Id, null, StatusCodes.Status503ServiceUnavailable, start, proxy.RequestId, proxy.TraceParent);
         return write;
     }
 
-    private static Task RateLimitedAsync(HttpContext context, CompiledRoute route, string retryAfter, long start)
+    private Task RateLimitedAsync(HttpContext context, CompiledRoute route, string retryAfter, long start)
     {
         GatewayMetrics.RateLimited.WithLabels(route.Id).Inc();
         context.Response.Headers.RetryAfter = retryAfter;
         var limit = route.RateLimiter!.Definition;
+        var requestId = RequestIdentity.RequestId(context.Request);
         var write = Problems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
             $"route '{route.Id}' allows {limit.Limit} requests per {limit.Period.TotalSeconds:0.###}s per {limit.Key}; retry in {retryAfter}s",
-            RequestIdentity.RequestId(context.Request));
+            requestId);
         route.Metrics.Record(StatusCodes.Status429TooManyRequests, start);
+        if (_accessLog.ShouldLog()) WriteAccess(context, route.Id, null, StatusCodes.Status429TooManyRequests, start, requestId, null);
         return write;
     }
 
-    private static Task NotMatchedAsync(HttpContext context, RouteTable<CompiledRoute> table, RouteLookupResult result, string path)
+    private Task NotMatchedAsync(HttpContext context, RouteTable<CompiledRoute> table, RouteLookupResult result, string path, long start)
     {
         var request = context.Request;
         var requestId = RequestIdentity.RequestId(request);
+        if (_accessLog.ShouldLog())
+            WriteAccess(context, null, null, result == RouteLookupResult.MethodNotAllowed ? 405 : 404, start, requestId, null);
         if (result == RouteLookupResult.MethodNotAllowed)
         {
             GatewayMetrics.Unmatched.WithLabels("405").Inc();

@@ -41,6 +41,12 @@ public sealed class ProxyRequest : HttpTransformer
     /// <summary>W3C traceparent passed on or started.</summary>
     public string TraceParent { get; }
 
+    /// <summary>The traceparent sent on the current try: the upstream span's when tracing is on, else <see cref="TraceParent"/>.</summary>
+    public string? OutgoingTraceParent { get; internal set; }
+
+    /// <summary>The endpoint of the last try, for the access log.</summary>
+    public Upstreams.EndpointState? Endpoint { get; internal set; }
+
     /// <summary>Called by the pipeline when it grants a slot; false when the client already left (the slot is not taken).</summary>
     internal bool Admit(UpstreamPipeline pipeline)
     {
@@ -136,7 +142,7 @@ public sealed class ProxyRequest : HttpTransformer
         headers.Remove("X-Request-Id");
         headers.TryAddWithoutValidation("X-Request-Id", RequestId);
         headers.Remove("traceparent");
-        headers.TryAddWithoutValidation("traceparent", TraceParent);
+        headers.TryAddWithoutValidation("traceparent", OutgoingTraceParent ?? TraceParent);
         Route.RequestHeaders.Apply(proxyRequest);
     }
 }

@@ -40,7 +40,8 @@ public sealed class EndpointActor : ReceiveActor, IWithTimers
         {
             // Another node ejected this endpoint: open it here too, without announcing it back.
             _endpoint.Trip();
-            throw new EndpointTrippedException(_endpoint.DestinationPrefix, $"ejected by {msg.Node}");
+            var delay = (DateTime.UtcNow - msg.At).TotalMilliseconds;
+            throw new EndpointTrippedException(_endpoint.DestinationPrefix, $"ejected by {msg.Node} {delay:0} ms earlier");
         });
         Receive<HalfOpenNow>(_ => ToHalfOpen());
         Receive<EvaluateWindow>(_ => EvaluateFailureRatio());
@@ -154,7 +155,7 @@ public sealed class EndpointActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Sent to an endpoint actor by its upstream actor when another node ejected the endpoint.</summary>
-    public sealed record TripFromCluster(string Node);
+    public sealed record TripFromCluster(string Node, DateTime At);
 
     /// <summary>Sent by an endpoint actor to its upstream actor after a local trip, to announce it to the cluster.</summary>
     public sealed record EndpointEjectedLocally(string Endpoint, TimeSpan Ejection);

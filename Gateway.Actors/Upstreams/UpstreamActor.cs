@@ -40,7 +40,7 @@ public sealed class UpstreamActor : ReceiveActor
         Receive<EndpointEjected>(msg =>
         {
             if (msg.Upstream != _runtime.Name || msg.Node == _selfAddress) return;
-            if (_endpointActors.TryGetValue(msg.Endpoint, out var endpoint)) endpoint.Tell(new EndpointActor.TripFromCluster(msg.Node));
+            if (_endpointActors.TryGetValue(msg.Endpoint, out var endpoint)) endpoint.Tell(new EndpointActor.TripFromCluster(msg.Node, msg.At));
         });
         Receive<SubscribeAck>(_ => { });
         Receive<PipelineEnded>(msg => OnPipelineEnded(msg));

@@ -16,7 +16,8 @@ public sealed record NodeSettings(
     int SampleEchoPort,
     LogEventLevel LogLevel,
     bool LogJson,
-    bool HasSeedNodes)
+    bool HasSeedNodes,
+    IngressLimits Limits)
 {
     /// <summary>Reads the settings from the node's layered config.</summary>
     /// <exception cref="ConfigurationException">A value is invalid, e.g. a non-loopback admin bind without a token.</exception>
@@ -38,7 +39,8 @@ public sealed record NodeSettings(
             g.GetInt("sample.echo-port"),
             level,
             g.GetBoolean("logging.json"),
-            config.GetStringList("akka.cluster.seed-nodes").Count > 0);
+            config.GetStringList("akka.cluster.seed-nodes").Count > 0,
+            IngressLimits.FromConfig(g.GetConfig("ingress.limits")));
 
         if (settings.AdminPort == settings.IngressPort)
             throw new ConfigurationException($"gateway.admin.port: {settings.AdminPort} is also the ingress port; give the admin API its own port");

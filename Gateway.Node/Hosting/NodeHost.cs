@@ -9,6 +9,7 @@ using Gateway.Actors.Routing;
 using Gateway.Actors.Upstreams;
 using Gateway.Node.Admin;
 using Gateway.Node.Configuration;
+using Gateway.Node.Observability;
 using Gateway.Node.Sample;
 using Gateway.Protocol.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -49,6 +50,8 @@ public static class NodeHost
         builder.Services.AddSingleton<ConfigReplicaStatus>();
         builder.Services.AddSingleton<Gateway.Actors.RateLimiting.ClusterRateLimitRegistry>();
         builder.Services.AddSingleton<IngressHandler>();
+        builder.Services.AddSingleton(Observability.SerilogAccessLog.FromConfig(config));
+        builder.Services.AddGatewayTracing(config);
         builder.Services.AddRouting();
         if (settings.SampleEnabled)
             builder.Services.AddHostedService(sp => new EchoUpstream(settings.SampleEchoPort, sp.GetRequiredService<ILogger<EchoUpstream>>()));
@@ -107,6 +110,7 @@ public static class NodeHost
             kestrel.AddServerHeader = false;
             // Bodies stream through; per-route limits belong to route policies, not to a global cap.
             kestrel.Limits.MaxRequestBodySize = null;
+            settings.Limits.Apply(kestrel.Limits);
             Listen(kestrel, settings.IngressHost, settings.IngressPort, HttpProtocols.Http1);
             if (settings.H2cPort > 0) Listen(kestrel, settings.IngressHost, settings.H2cPort, HttpProtocols.Http2);
             Listen(kestrel, settings.AdminHost, settings.AdminPort, HttpProtocols.Http1);

@@ -73,6 +73,39 @@ public sealed partial class DefinitionReader
         }
     }
 
+    private long? ByteSize(Dictionary<string, JsonNode?> fields, string at, string name)
+    {
+        if (!fields.TryGetValue(name, out var node) || node is null) return null;
+        var text = Scalar(node)?.Trim() ?? "";
+        var digits = 0;
+        while (digits < text.Length && char.IsAsciiDigit(text[digits])) digits++;
+        long? multiplier = text[digits..].Trim().ToUpperInvariant() switch
+        {
+            "" or "B" => 1,
+            "K" or "KB" or "KIB" => 1024,
+            "M" or "MB" or "MIB" => 1024 * 1024,
+            "G" or "GB" or "GIB" => 1024L * 1024 * 1024,
+            _ => null,
+        };
+        if (digits > 0 && multiplier is { } m && long.TryParse(text.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= long.MaxValue / m)
+            return n * m;
+        Error(Path(at, name), $"'{text}' is not a size such as 512KB, 10MB or 1048576");
+        return null;
+    }
+
+    private bool? Boolean(Dictionary<string, JsonNode?> fields, string at, string name)
+    {
+        if (!fields.TryGetValue(name, out var node) || node is null) return null;
+        switch (Scalar(node)?.ToLowerInvariant())
+        {
+            case "true" or "on" or "yes": return true;
+            case "false" or "off" or "no": return false;
+            default:
+                Error(Path(at, name), "must be true or false");
+                return null;
+        }
+    }
+
     private (JsonObject Inner, string At)? Section(Dictionary<string, JsonNode?> fields, string at, string name)
     {
         if (!fields.TryGetValue(name, out var node) || node is null) return null;

@@ -28,7 +28,7 @@ public sealed partial class DefinitionReader
     public RouteDefinition? ReadRoute(JsonNode? node, string at)
     {
         if (Object(node, at) is not { } obj) return null;
-        var fields = Fields(obj, at, "id", "path", "upstream", "hosts", "methods", "order", "rewrite", "timeout", "requestHeaders", "responseHeaders", "rateLimit", "version");
+        var fields = Fields(obj, at, "id", "path", "upstream", "hosts", "methods", "order", "rewrite", "timeout", "requestHeaders", "responseHeaders", "rateLimit", "maxRequestBodySize", "allowEncodedSlashes", "version");
         return new RouteDefinition
         {
             Id = RequiredString(fields, at, "id"),
@@ -42,6 +42,8 @@ public sealed partial class DefinitionReader
             RequestHeaders = ReadHeaders(fields, at, "requestHeaders"),
             ResponseHeaders = ReadHeaders(fields, at, "responseHeaders"),
             RateLimit = ReadRateLimit(fields, at),
+            MaxRequestBodySize = ByteSize(fields, at, "maxRequestBodySize"),
+            AllowEncodedSlashes = Boolean(fields, at, "allowEncodedSlashes") ?? false,
             Version = Integer(fields, at, "version", 0, long.MaxValue) ?? 0,
         };
     }

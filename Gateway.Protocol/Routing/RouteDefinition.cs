@@ -35,6 +35,12 @@ public sealed record RouteDefinition : Cluster.IGatewayMessage
     /// <summary>Headers added to or removed from the response sent to the client.</summary>
     public HeaderTransforms ResponseHeaders { get; init; } = HeaderTransforms.Empty;
 
+    /// <summary>Largest request body accepted, in bytes (413 beyond it); null accepts any size.</summary>
+    public long? MaxRequestBodySize { get; init; }
+
+    /// <summary>Whether an encoded slash (<c>%2F</c>) or a backslash may appear in the path; refused with 400 otherwise.</summary>
+    public bool AllowEncodedSlashes { get; init; }
+
     /// <summary>Rate limit of the route; null admits everything.</summary>
     public RateLimitDefinition? RateLimit { get; init; }
 

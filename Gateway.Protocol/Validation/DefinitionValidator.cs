@@ -41,6 +41,9 @@ public static partial class DefinitionValidator
         if (route.Rewrite is { } rewrite)
             ValidateRewrite(rewrite, template, F("rewrite"), kebabCase, errors);
 
+        if (route.MaxRequestBodySize is < 0)
+            errors.Add(new(F("maxRequestBodySize"), "must not be negative"));
+
         if (route.RateLimit is { } limit)
             ValidateRateLimit(limit, F("rateLimit"), errors);
 

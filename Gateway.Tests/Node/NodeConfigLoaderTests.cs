@@ -18,6 +18,7 @@ public sealed class NodeConfigLoaderTests
         Assert.Equal(("127.0.0.1", 8081, ""), (settings.AdminHost, settings.AdminPort, settings.AdminToken));
         Assert.False(settings.SampleEnabled);
         Assert.False(settings.HasSeedNodes);
+        Assert.Equal(new IngressLimits(8192, 32768, 100, TimeSpan.FromSeconds(15), 240, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(120)), settings.Limits);
 
         var upstream = UpstreamDefaults.FromConfig(NodeConfigLoader.Defaults);
         Assert.Equal((LoadBalancingMode.RoundRobin, 1024, 1024, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)),
