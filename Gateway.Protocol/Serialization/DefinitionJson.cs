@@ -39,8 +39,6 @@ public static class DefinitionJson
         if (route.MaxRequestBodySize is { } maxBody) obj["maxRequestBodySize"] = maxBody;
         if (route.AllowEncodedSlashes) obj["allowEncodedSlashes"] = true;
         if (route.RateLimit is { } limit) obj["rateLimit"] = ToJson(limit);
-        if (route.MaxRequestBodySize is { } maxBody) obj["maxRequestBodySize"] = maxBody;
-        if (route.AllowEncodedSlashes) obj["allowEncodedSlashes"] = true;
         obj["version"] = route.Version;
         return obj;
     }

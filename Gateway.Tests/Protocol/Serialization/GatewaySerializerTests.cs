@@ -37,8 +37,6 @@ public sealed class GatewaySerializerTests : IDisposable
         MaxRequestBodySize = 10 * 1024 * 1024,
         AllowEncodedSlashes = true,
         RateLimit = new RateLimitDefinition { Key = "header:X-Api-Key", Algorithm = "sliding-window", Limit = 100, Period = TimeSpan.FromMinutes(1), Burst = 20, Scope = "cluster" },
-        MaxRequestBodySize = 1024 * 1024,
-        AllowEncodedSlashes = true,
         Version = 7,
     };
 
