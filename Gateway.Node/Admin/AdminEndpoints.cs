@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Gateway.Actors.ConfigStore;
 using Gateway.Actors.Routing;
+using Gateway.Node.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,17 +18,25 @@ public static class AdminEndpoints
     {
         var host = $"*:{adminPort}";
         endpoints.MapGet("/healthz", () => Results.Json(new { status = "alive" })).RequireHost(host);
-        endpoints.MapGet("/readyz", (ActorSystem system, RouteTableHolder table, ConfigReplicaStatus replica) => Readiness(system, table, replica)).RequireHost(host);
+        endpoints.MapGet("/readyz", (ActorSystem system, RouteTableHolder table, ConfigReplicaStatus replica, DrainState drain) => Readiness(system, table, replica, drain)).RequireHost(host);
         endpoints.MapMetrics("/metrics").RequireHost(host);
         endpoints.MapConfigApi(host, api);
     }
 
-    // Ready only when Up and the route table holds the replicated set as it stood after this node's rehydration.
-    private static IResult Readiness(ActorSystem system, RouteTableHolder table, ConfigReplicaStatus replica)
+    // Ready only when Up, not draining, and the route table holds the replicated set as it stood after this node's rehydration.
+    // members: the Up members this node sees, so an operator can check that a killed or drained node is gone.
+    private static IResult Readiness(ActorSystem system, RouteTableHolder table, ConfigReplicaStatus replica, DrainState drain)
     {
-        var status = Cluster.Get(system).SelfMember.Status;
-        var ready = status == MemberStatus.Up && table.IsLoaded && replica.IsSynced;
-        var body = new { ready, member = status.ToString(), routeTableLoaded = table.IsLoaded, replicaSynced = replica.IsSynced, routes = table.Current.Count };
+        var cluster = Cluster.Get(system);
+        var status = cluster.SelfMember.Status;
+        var draining = drain.IsDraining;
+        var ready = !draining && status == MemberStatus.Up && table.IsLoaded && replica.IsSynced;
+        var members = cluster.State.Members.Count(m => m.Status == MemberStatus.Up && !cluster.State.Unreachable.Contains(m));
+        var body = new
+        {
+            ready, member = status.ToString(), routeTableLoaded = table.IsLoaded, replicaSynced = replica.IsSynced, routes = table.Current.Count,
+            draining, members, address = cluster.SelfAddress.ToString(),
+        };
         return Results.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -17,7 +17,8 @@ public sealed record NodeSettings(
     LogEventLevel LogLevel,
     bool LogJson,
     bool HasSeedNodes,
-    IngressLimits Limits)
+    IngressLimits Limits,
+    TimeSpan DrainTimeout)
 {
     /// <summary>Reads the settings from the node's layered config.</summary>
     /// <exception cref="ConfigurationException">A value is invalid, e.g. a non-loopback admin bind without a token.</exception>
@@ -40,8 +41,11 @@ public sealed record NodeSettings(
             level,
             g.GetBoolean("logging.json"),
             config.GetStringList("akka.cluster.seed-nodes").Count > 0,
-            IngressLimits.FromConfig(g.GetConfig("ingress.limits")));
+            IngressLimits.FromConfig(g.GetConfig("ingress.limits")),
+            g.GetTimeSpan("shutdown.drain-timeout"));
 
+        if (settings.DrainTimeout < TimeSpan.Zero)
+            throw new ConfigurationException($"gateway.shutdown.drain-timeout: {settings.DrainTimeout} is negative");
         if (settings.AdminPort == settings.IngressPort)
             throw new ConfigurationException($"gateway.admin.port: {settings.AdminPort} is also the ingress port; give the admin API its own port");
         if (!IsLoopback(settings.AdminHost) && string.IsNullOrEmpty(settings.AdminToken))

@@ -81,6 +81,14 @@ public static class NodeHost
                 });
         });
 
+        // Registered after AddAkka so it stops before the actor system: ingress drains, then CoordinatedShutdown runs.
+        builder.Services.AddSingleton<DrainState>();
+        builder.Services.AddHostedService(sp => new DrainService(sp.GetRequiredService<DrainState>(),
+            sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), sp.GetRequiredService<IHostApplicationLifetime>(),
+            settings.DrainTimeout, sp.GetRequiredService<ILogger<DrainService>>()));
+        // The whole stop: the drain, then CoordinatedShutdown (its phases are bounded in gateway.conf), with a margin.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(20));
+
         var app = builder.Build();
         RegisterGauges(app.Services.GetRequiredService<RouteTableHolder>());
 
