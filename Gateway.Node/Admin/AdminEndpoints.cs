@@ -24,18 +24,19 @@ public static class AdminEndpoints
     }
 
     // Ready only when Up, not draining, and the route table holds the replicated set as it stood after this node's rehydration.
-    // members: the Up members this node sees, so an operator can check that a killed or drained node is gone.
+    // members: the Up members this node sees (a killed node counts until it is downed), unreachable: those it cannot reach.
     private static IResult Readiness(ActorSystem system, RouteTableHolder table, ConfigReplicaStatus replica, DrainState drain)
     {
         var cluster = Cluster.Get(system);
         var status = cluster.SelfMember.Status;
         var draining = drain.IsDraining;
         var ready = !draining && status == MemberStatus.Up && table.IsLoaded && replica.IsSynced;
-        var members = cluster.State.Members.Count(m => m.Status == MemberStatus.Up && !cluster.State.Unreachable.Contains(m));
+        var state = cluster.State;
+        var members = state.Members.Count(m => m.Status == MemberStatus.Up);
         var body = new
         {
             ready, member = status.ToString(), routeTableLoaded = table.IsLoaded, replicaSynced = replica.IsSynced, routes = table.Current.Count,
-            draining, members, address = cluster.SelfAddress.ToString(),
+            draining, members, unreachable = state.Unreachable.Count, address = cluster.SelfAddress.ToString(),
         };
         return Results.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
