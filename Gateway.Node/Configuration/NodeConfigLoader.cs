@@ -60,7 +60,10 @@ public static class NodeConfigLoader
         var node = file is null
             ? SampleNode(overrides.WithFallback(Defaults).GetInt("gateway.sample.echo-port"))
             : ConfigurationFactory.ParseString(ReadFile(file));
-        return overrides.WithFallback(node).WithFallback(Defaults);
+        var config = overrides.WithFallback(node).WithFallback(Defaults);
+        return file is null
+            ? config
+            : ConfigurationFactory.ParseString($"gateway.config-file = {Quote(Path.GetFullPath(file))}").WithFallback(config);
     }
 
     /// <summary>The embedded sample node (<c>hocon/node.sample.conf</c>) with its echo upstream on <paramref name="echoPort"/>.</summary>

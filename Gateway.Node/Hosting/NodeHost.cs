@@ -56,6 +56,12 @@ public static class NodeHost
         builder.Services.AddSingleton<IngressHandler>();
         builder.Services.AddSingleton(Observability.SerilogAccessLog.FromConfig(config));
         builder.Services.AddGatewayTracing(config);
+        var configFile = config.GetString("gateway.config-file");
+        if (!string.IsNullOrEmpty(configFile) && config.GetBoolean("gateway.watch-config-file"))
+        {
+            builder.Services.AddHostedService(sp => new ConfigFileWatcher(configFile, definitions,
+                sp.GetRequiredService<ActorRegistry>(), adminApi.AskTimeout, sp.GetRequiredService<ILogger<ConfigFileWatcher>>()));
+        }
         builder.Services.AddRouting();
         builder.Services.AddOpsHost(ops, logs);
         if (settings.SampleEnabled)

@@ -36,9 +36,9 @@ public static class DefinitionJson
         if (route.Timeout is { } timeout) obj["timeout"] = Duration(timeout);
         if (!route.RequestHeaders.IsEmpty) obj["requestHeaders"] = Headers(route.RequestHeaders);
         if (!route.ResponseHeaders.IsEmpty) obj["responseHeaders"] = Headers(route.ResponseHeaders);
-        if (route.RateLimit is { } limit) obj["rateLimit"] = ToJson(limit);
         if (route.MaxRequestBodySize is { } maxBody) obj["maxRequestBodySize"] = maxBody;
         if (route.AllowEncodedSlashes) obj["allowEncodedSlashes"] = true;
+        if (route.RateLimit is { } limit) obj["rateLimit"] = ToJson(limit);
         obj["version"] = route.Version;
         return obj;
     }

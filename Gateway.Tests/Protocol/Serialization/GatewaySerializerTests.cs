@@ -34,9 +34,9 @@ public sealed class GatewaySerializerTests : IDisposable
             Remove = ["Cookie"],
         },
         ResponseHeaders = new HeaderTransforms { Remove = ["Server"] },
-        RateLimit = new RateLimitDefinition { Key = "header:X-Api-Key", Algorithm = "sliding-window", Limit = 100, Period = TimeSpan.FromMinutes(1), Burst = 20, Scope = "cluster" },
-        MaxRequestBodySize = 1024 * 1024,
+        MaxRequestBodySize = 10 * 1024 * 1024,
         AllowEncodedSlashes = true,
+        RateLimit = new RateLimitDefinition { Key = "header:X-Api-Key", Algorithm = "sliding-window", Limit = 100, Period = TimeSpan.FromMinutes(1), Burst = 20, Scope = "cluster" },
         Version = 7,
     };
 
@@ -124,6 +124,7 @@ public sealed class GatewaySerializerTests : IDisposable
         Assert.Equal(["Cookie"], back.RequestHeaders.Remove.ToArray());
         Assert.Equal(["Server"], back.ResponseHeaders.Remove.ToArray());
         Assert.Equal(FullRoute.RateLimit, back.RateLimit);
+        Assert.Equal((10L * 1024 * 1024, true), (back.MaxRequestBodySize, back.AllowEncodedSlashes));
         Assert.Equal(7, back.Version);
     }
 
