@@ -123,6 +123,5 @@ public static class GatewayPalette
     private static string Duration(TimeSpan? value) => value is null ? "-" : $"{value.Value.TotalSeconds.ToString("0.###", Invariant)}s";
 
     // RoundRobin -> round-robin, PowerOfTwoChoices -> power-of-two-choices: as users write it in HOCON.
-    private static string Kebab(string pascal) =>
-        string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    private static string Kebab(string pascal) => Gateway.Protocol.Configuration.DefinitionReader.ToKebab(pascal);
 }
