@@ -156,6 +156,8 @@ public sealed partial class IngressHandler
         var retry = upstream.Retry;
         var retriable = retry.Attempts > 1 && retry.Methods.Contains(context.Request.Method) && HasNoBody(context.Request);
         upstream.RetryBudget.OnRequest();
+        // No retry starts past the overall timeout, whichever try is running then.
+        var retryDeadline = Stopwatch.GetTimestamp() + (long)(retry.OverallTimeout.TotalSeconds * Stopwatch.Frequency);
 
         EndpointState? previous = null;
         for (var attempt = 1; ; attempt++)
@@ -172,7 +174,7 @@ public sealed partial class IngressHandler
             }
 
             var mayRetry = retriable && attempt < retry.Attempts;
-            proxy.BeginTry(mayRetry);
+            proxy.BeginTry(mayRetry, retryDeadline);
             proxy.Endpoint = endpoint;
             ForwarderError error;
             using var span = GatewayTracing.Source.HasListeners() ? GatewayTracing.Source.StartActivity("upstream", ActivityKind.Client) : null;
@@ -200,7 +202,8 @@ public sealed partial class IngressHandler
 
             // A 502/503/504 held back by the transform, or a send that failed before any response byte went out.
             var again = proxy.RetryRequested
-                || mayRetry && error == ForwarderError.Request && !context.Response.HasStarted && upstream.RetryBudget.TryRetry();
+                || mayRetry && error == ForwarderError.Request && !context.Response.HasStarted
+                    && Stopwatch.GetTimestamp() < retryDeadline && upstream.RetryBudget.TryRetry();
             if (!again)
             {
                 if (error != ForwarderError.None) await ForwardFailedAsync(proxy, endpoint, error).ConfigureAwait(false);

@@ -15,6 +15,7 @@ public sealed class ProxyRequest : HttpTransformer
     private readonly TaskCompletionSource<bool> _admitted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private UpstreamPipeline? _admittedBy;
     private bool _mayRetry;
+    private long _retryDeadline = long.MaxValue;
     private CancellationTokenRegistration _abortRegistration;
 
     internal ProxyRequest(HttpContext context, CompiledRoute route, string destinationPath, string requestId, string traceParent)
@@ -88,9 +89,10 @@ public sealed class ProxyRequest : HttpTransformer
     public bool RetryRequested { get; private set; }
 
     /// <summary>Starts a try; with <paramref name="mayRetry"/>, a 502/503/504 answer is held back for a retry if the budget allows.</summary>
-    internal void BeginTry(bool mayRetry)
+    internal void BeginTry(bool mayRetry, long retryDeadline = long.MaxValue)
     {
         _mayRetry = mayRetry;
+        _retryDeadline = retryDeadline;
         RetryRequested = false;
         UpstreamStatus = 0;
     }
@@ -99,7 +101,8 @@ public sealed class ProxyRequest : HttpTransformer
     public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         UpstreamStatus = proxyResponse is null ? 0 : (int)proxyResponse.StatusCode;
-        if (_mayRetry && UpstreamStatus is 502 or 503 or 504 && Route.Upstream.RetryBudget.TryRetry())
+        if (_mayRetry && UpstreamStatus is 502 or 503 or 504 && System.Diagnostics.Stopwatch.GetTimestamp() < _retryDeadline
+            && Route.Upstream.RetryBudget.TryRetry())
         {
             // Nothing is copied: the client never sees this answer, and the handler tries another endpoint.
             RetryRequested = true;

@@ -38,6 +38,7 @@ public static class ClusterPalette
             Actor = (inv, _, output) => ClusterTailActor.Props(output, inv.Json),
         },
         ShardingCommands.Regions,
+        ShardingCommands.RegionStats,
     ]);
 
     /// <summary>The member table.</summary>

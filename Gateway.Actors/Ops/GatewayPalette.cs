@@ -29,6 +29,11 @@ public static class GatewayPalette
         },
         new OpsCommand
         {
+            Name = "gateway breakers", Summary = "circuit breaker and health of every endpoint as this node sees them",
+            Run = (_, ctx) => Breakers(ctx.Routes.Upstreams).AsTask(),
+        },
+        new OpsCommand
+        {
             Name = "gateway stats", Summary = "requests/s, errors, p50 and p99 over the last 10 s and minute",
             Run = (_, ctx) => Stats([ctx.Stats.Snapshot(10), ctx.Stats.Snapshot(RequestStats.WindowSeconds)], ctx.Routes.Upstreams).AsTask(),
         },
@@ -85,6 +90,14 @@ public static class GatewayPalette
         return OpsResult.Ok(summary, endpoints);
     }
 
+    /// <summary>A row per endpoint: breaker state, health, trips in a row, and whether a request may go there now.</summary>
+    public static OpsResult Breakers(IReadOnlyCollection<UpstreamRuntime> upstreams) => OpsResult.Ok(
+        OpsFrame.Table("breakers", ["upstream", "endpoint", "breaker", "healthy", "trips", "available"],
+            upstreams.OrderBy(u => u.Name, StringComparer.Ordinal).SelectMany(u => u.Endpoints.Select(e => new[]
+            {
+                u.Name, e.DestinationPrefix, Kebab(e.State.ToString()), e.IsHealthy ? "yes" : "no", N(e.Trips), e.IsAvailable ? "yes" : "no",
+            }))));
+
     /// <summary>A row per window of <paramref name="windows"/> and the queue depth and in-flight count now.</summary>
     public static OpsResult Stats(IEnumerable<RequestStatsSnapshot> windows, IReadOnlyCollection<UpstreamRuntime> upstreams)
     {
@@ -110,6 +123,5 @@ public static class GatewayPalette
     private static string Duration(TimeSpan? value) => value is null ? "-" : $"{value.Value.TotalSeconds.ToString("0.###", Invariant)}s";
 
     // RoundRobin -> round-robin, PowerOfTwoChoices -> power-of-two-choices: as users write it in HOCON.
-    private static string Kebab(string pascal) =>
-        string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    private static string Kebab(string pascal) => Gateway.Protocol.Configuration.DefinitionReader.ToKebab(pascal);
 }

@@ -41,13 +41,14 @@ public sealed partial class DefinitionReader
     private RetryDefinition? ReadRetry(Dictionary<string, JsonNode?> fields, string at)
     {
         if (Section(fields, at, "retry") is not var (inner, sectionAt)) return null;
-        var f = Fields(inner, sectionAt, "attempts", "methods", "budget", "backoff");
+        var f = Fields(inner, sectionAt, "attempts", "methods", "budget", "backoff", "overallTimeout");
         return new RetryDefinition
         {
             Attempts = (int?)Integer(f, sectionAt, "attempts"),
             Methods = f.ContainsKey("methods") ? StringList(f, sectionAt, "methods").Select(m => m.ToUpperInvariant()).ToImmutableArray() : null,
             Budget = Ratio(f, sectionAt, "budget"),
             Backoff = Duration(f, sectionAt, "backoff"),
+            OverallTimeout = Duration(f, sectionAt, "overallTimeout"),
         };
     }
 

@@ -99,6 +99,7 @@ public static class DefinitionJson
         if (retry.Methods is { } methods) obj["methods"] = Strings(methods);
         if (retry.Budget is { } budget) obj["budget"] = budget;
         if (retry.Backoff is { } backoff) obj["backoff"] = Duration(backoff);
+        if (retry.OverallTimeout is { } overall) obj["overallTimeout"] = Duration(overall);
         return obj;
     }
 

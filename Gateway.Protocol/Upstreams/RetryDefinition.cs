@@ -14,6 +14,9 @@ public sealed record RetryDefinition
     /// <summary>Most retries as a share of requests (0.2 = at most 20% extra load).</summary>
     public double? Budget { get; init; }
 
+    /// <summary>Time after admission past which no retry starts.</summary>
+    public TimeSpan? OverallTimeout { get; init; }
+
     /// <summary>Base of the jittered backoff before a retry.</summary>
     public TimeSpan? Backoff { get; init; }
 }

@@ -36,6 +36,7 @@ public static partial class DefinitionValidator
             var at = field("retry");
             if (retry.Attempts is < 1 or > 10) errors.Add(new($"{at}.attempts", "must be between 1 and 10"));
             if (retry.Backoff is { } backoff && backoff < TimeSpan.Zero) errors.Add(new($"{at}.backoff", "must not be negative"));
+            Positive(retry.OverallTimeout, $"{at}.{Name(field, "overallTimeout")}", errors);
             if (retry.Methods is { } methods)
             {
                 for (var i = 0; i < methods.Length; i++)

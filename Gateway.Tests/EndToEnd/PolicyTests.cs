@@ -167,6 +167,39 @@ public sealed class PolicyTests
         Assert.InRange(retries, 1, (int)(2 * seconds));
     }
 
+    [Fact]
+    public async Task OverallTimeout_Spent_NoFurtherRetry()
+    {
+        var log = new ConcurrentQueue<string>();
+        await using var slow503 = await TestUpstream.StartAsync(async context =>
+        {
+            log.Enqueue("slow");
+            await Task.Delay(600);
+            context.Response.StatusCode = 503;
+        });
+        await using var good = await CountingAsync(log, "good", _ => 200);
+        await using var gateway = await TestGateway.StartAsync($$"""
+            upstreams = [ {
+              name = slowpair
+              endpoints = [ "{{slow503.Url}}", "{{good.Url}}" ]
+              load-balancing = round-robin
+              circuit-breaker { consecutive-failures = 1000 }
+              retry { attempts = 3, budget = 1, overall-timeout = 300ms }
+            } ]
+            routes = [ { id = r, path = "/{**rest}", upstream = slowpair } ]
+            """);
+
+        // Whichever endpoint a request starts on, a 503 after 600 ms is past the 300 ms overall budget: no retry.
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await gateway.Client.GetAsync("/t");
+            codes.Add(response.StatusCode);
+        }
+        Assert.Contains(HttpStatusCode.ServiceUnavailable, codes);
+        Assert.Equal(4, log.Count);
+    }
+
     private static async Task WaitForMetricAsync(TestGateway gateway, string line)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

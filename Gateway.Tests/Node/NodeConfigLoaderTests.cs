@@ -25,7 +25,7 @@ public sealed class NodeConfigLoaderTests
             (upstream.LoadBalancing, upstream.MaxInFlight, upstream.MaxQueued, upstream.ConnectTimeout, upstream.RequestTimeout, upstream.PooledConnectionIdleTimeout, upstream.RetryAfter));
         Assert.Equal(new BreakerPolicy(5, 0.5, 20, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(2), 3), upstream.Breaker);
         Assert.Equal(new HealthCheckPolicy(null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2), 2, 3), upstream.HealthCheck);
-        Assert.Equal((2, 0.2, 3, TimeSpan.FromMilliseconds(25)), (upstream.Retry.Attempts, upstream.Retry.Budget, upstream.Retry.MinRetriesPerSecond, upstream.Retry.Backoff));
+        Assert.Equal((2, 0.2, 3, TimeSpan.FromMilliseconds(25), TimeSpan.FromSeconds(30)), (upstream.Retry.Attempts, upstream.Retry.Budget, upstream.Retry.MinRetriesPerSecond, upstream.Retry.Backoff, upstream.Retry.OverallTimeout));
         Assert.Equal(["DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE"], upstream.Retry.Methods.Order());
         Assert.Equal(4053, NodeConfigLoader.Defaults.GetInt("akka.remote.dot-netty.tcp.port"));
         Assert.Equal("keep-majority", NodeConfigLoader.Defaults.GetString("akka.cluster.split-brain-resolver.active-strategy"));

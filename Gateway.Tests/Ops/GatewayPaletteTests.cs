@@ -116,6 +116,20 @@ public sealed class GatewayPaletteTests
     }
 
     [Fact]
+    public void Breakers_ShowEachEndpointsStateAndWhetherItTakesTraffic()
+    {
+        _upstreams["orders"].Endpoints[1].Trip();
+        var table = GatewayPalette.Breakers(_upstreams.Values.ToArray()).Frames.Single();
+        Assert.Equal(["upstream", "endpoint", "breaker", "healthy", "trips", "available"], table.Columns!.Value.ToArray());
+        Assert.Equal(
+        [
+            ["orders", "http://10.0.0.5:8080", "closed", "yes", "0", "yes"],
+            ["orders", "http://10.0.0.6:8080", "open", "yes", "0", "no"],
+            ["users", "http://10.0.0.9:80", "closed", "yes", "0", "yes"],
+        ], table.Rows!.Value.Select(r => r.ToArray()));
+    }
+
+    [Fact]
     public void Stats_ShowsEachWindowAndTheCurrentLoad()
     {
         var windows = new[]

@@ -42,6 +42,16 @@ public sealed class ShardingCommandsTests : TestKit
         Assert.Equal("3", row[2]);
         Assert.InRange(int.Parse(row[1]), 1, 3);
         Assert.Equal("/system/sharding/counters", row[3]);
+
+        var stats = await ShardingCommands.RegionStatsAsync(Sys, "counters", TimeSpan.FromSeconds(5), CancellationToken.None);
+        var rows = stats.Frames.Single().Rows!.Value;
+        Assert.All(rows, r => Assert.Equal(cluster.SelfAddress.ToString(), r[0]));
+        Assert.Equal(["even", "odd"], rows.Select(r => r[1]));
+        Assert.Equal(3, rows.Sum(r => int.Parse(r[2])));
+
+        var unknown = await ShardingCommands.RegionStatsAsync(Sys, "nope", TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.Equal(Gateway.Protocol.Ops.OpsExitCodes.Failed, unknown.ExitCode);
+        Assert.Contains("types: counters", unknown.Frames[0].Message);
     }
 
     private sealed class Echo : ReceiveActor

@@ -49,6 +49,9 @@ public sealed class NodeProcess : IDisposable
         info.ArgumentList.Add(NodeDll());
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["DOTNET_gcServer"] = "0";
+        // Test nodes run no pbm host unless a test asks for one with --set gateway.ops.port=N (which wins over the
+        // environment): parallel nodes would otherwise all try 127.0.0.1:9110.
+        info.Environment["GATEWAY_OPS_PORT"] = "0";
         foreach (var (name, value) in environment) info.Environment[name] = value;
         return new NodeProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet"));
     }

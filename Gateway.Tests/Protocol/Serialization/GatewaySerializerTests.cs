@@ -55,7 +55,7 @@ public sealed class GatewaySerializerTests : IDisposable
             BaseEjection = TimeSpan.FromSeconds(30), MaxEjection = TimeSpan.FromMinutes(5), HalfOpenTrials = 2,
         },
         HealthCheck = new HealthCheckDefinition { Path = "/health", Interval = TimeSpan.FromSeconds(5), Timeout = TimeSpan.FromSeconds(1), HealthyThreshold = 2, UnhealthyThreshold = 3 },
-        Retry = new RetryDefinition { Attempts = 3, Methods = ["GET", "PUT"], Budget = 0.2, Backoff = TimeSpan.FromMilliseconds(25) },
+        Retry = new RetryDefinition { Attempts = 3, Methods = ["GET", "PUT"], Budget = 0.2, Backoff = TimeSpan.FromMilliseconds(25), OverallTimeout = TimeSpan.FromSeconds(8) },
         Version = 3,
     };
 
