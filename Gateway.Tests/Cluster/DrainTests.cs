@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Gateway.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Xunit;
+
+namespace Gateway.Tests.Cluster;
+
+/// <summary>SIGTERM drains a node process; a kill -9 of one node of three leaves the survivors serving.</summary>
+[Trait("Category", "Cluster")]
+[Collection(ClusterCollection.Name)]
+public sealed class DrainTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private static void SigTerm(int pid)
+    {
+        using var kill = Process.Start("kill", ["-TERM", pid.ToString()]);
+        Assert.True(kill.WaitForExit(5000) && kill.ExitCode == 0, "kill -TERM failed");
+    }
+
+    [Fact]
+    public async Task Sigterm_ReadinessOffAtOnce_InFlightFinishes_NewConnectionsRefused_ExitsZero()
+    {
+        var slowStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var backend = await TestUpstream.StartAsync(async context =>
+        {
+            if (context.Request.Path.StartsWithSegments("/slow/wait"))
+            {
+                slowStarted.TrySetResult();
+                await Task.Delay(3000);
+            }
+            await context.Response.WriteAsync("done " + context.Request.Path);
+        });
+        using var cluster = new LocalCluster(1);
+        cluster.Start(0);
+        await cluster.WaitReadyAsync(0, StartTimeout);
+        await PutAsync(cluster, "/admin/upstreams/slow", $$"""{"endpoints":["{{backend.Url}}"]}""");
+        await PutAsync(cluster, "/admin/routes/slow", """{"path":"/slow/{**rest}","upstream":"slow"}""");
+        await WaitServedAsync(cluster, 0, "/slow/ping");
+
+        var inFlight = cluster.Client.GetAsync($"{cluster.IngressUrl(0)}/slow/wait");
+        await slowStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var node = cluster[0]!;
+        var clock = Stopwatch.StartNew();
+        SigTerm(node.Process.Id);
+
+        // Readiness goes off at once: /readyz answers 503 draining, or the admin listener is already closed.
+        var readinessOff = false;
+        while (!readinessOff && clock.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            try
+            {
+                using var ready = await cluster.Admin.GetAsync($"{cluster.AdminUrl(0)}/readyz");
+                if (ready.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    using var json = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+                    readinessOff = json.RootElement.GetProperty("draining").GetBoolean();
+                }
+            }
+            catch (HttpRequestException)
+            {
+                readinessOff = true;
+            }
+            if (!readinessOff) await Task.Delay(20);
+        }
+        Assert.True(readinessOff, "readiness still on 2 s after SIGTERM");
+
+        // While the slow request is still running, the ingress takes no new connection and the process is still up.
+        await Task.Delay(TimeSpan.FromSeconds(1) - clock.Elapsed > TimeSpan.Zero ? TimeSpan.FromSeconds(1) - clock.Elapsed : TimeSpan.Zero);
+        Assert.False(inFlight.IsCompleted, "the in-flight request ended before its upstream answered");
+        Assert.False(node.Process.HasExited, "the node exited without waiting for its in-flight request");
+        using (var probe = new TcpClient())
+        {
+            var refused = await Assert.ThrowsAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, cluster.Ports[0].Ingress));
+            Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+        }
+
+        using var response = await inFlight;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("done /slow/wait", await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(0, node.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains("Draining", node.Output);
+    }
+
+    [Fact]
+    public async Task KillNineOfOneOfThree_SurvivorsServeTheWholeBurst_AndSeeTwoMembers()
+    {
+        await using var backend = await TestUpstream.StartAsync(context => context.Response.WriteAsync("ok"));
+        using var cluster = new LocalCluster(3);
+        for (var i = 0; i < 3; i++) cluster.Start(i);
+        for (var i = 0; i < 3; i++) await cluster.WaitReadyAsync(i, StartTimeout);
+        await PutAsync(cluster, "/admin/upstreams/backend", $$"""{"endpoints":["{{backend.Url}}"]}""");
+        await PutAsync(cluster, "/admin/routes/burst", """{"path":"/burst/{**rest}","upstream":"backend"}""");
+        for (var i = 0; i < 3; i++) await WaitServedAsync(cluster, i, "/burst/warm");
+        for (var i = 0; i < 2; i++) Assert.Equal(3, (await ReadyzAsync(cluster, i)).Members);
+
+        cluster.Kill(2); // Process.Kill: SIGKILL, no leave.
+
+        // 200 requests, 8 at a time, alternating between the two survivors.
+        var failures = new List<string>();
+        using var gate = new SemaphoreSlim(8);
+        var burst = Enumerable.Range(0, 200).Select(async n =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                using var response = await cluster.Client.GetAsync($"{cluster.IngressUrl(n % 2)}/burst/{n}");
+                if (response.StatusCode != HttpStatusCode.OK) lock (failures) failures.Add($"{n}: {(int)response.StatusCode}");
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                lock (failures) failures.Add($"{n}: {ex.Message}");
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        await Task.WhenAll(burst).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Empty(failures);
+
+        // The split-brain resolver downs the dead node; each survivor then shows two members and nothing unreachable.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
+        for (var i = 0; i < 2; i++)
+        {
+            (int Members, int Unreachable) seen;
+            while ((seen = await ReadyzAsync(cluster, i)) != (2, 0))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"node {i} still sees {seen.Members} members, {seen.Unreachable} unreachable");
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    private static async Task<(int Members, int Unreachable)> ReadyzAsync(LocalCluster cluster, int node)
+    {
+        using var response = await cluster.Admin.GetAsync($"{cluster.AdminUrl(node)}/readyz");
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (json.RootElement.GetProperty("members").GetInt32(), json.RootElement.GetProperty("unreachable").GetInt32());
+    }
+
+    private static async Task PutAsync(LocalCluster cluster, string path, string json)
+    {
+        using var response = await cluster.Admin.PutAsync($"{cluster.AdminUrl(0)}{path}", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, $"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task WaitServedAsync(LocalCluster cluster, int node, string path)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            try
+            {
+                using var response = await cluster.Client.GetAsync($"{cluster.IngressUrl(node)}{path}");
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"node {node} does not serve {path}");
+            await Task.Delay(100);
+        }
+    }
+}
