@@ -37,6 +37,7 @@ public static class GatewayPalette
             Name = "gateway stats", Summary = "requests/s, errors, p50 and p99 over the last 10 s and minute",
             Run = (_, ctx) => Stats([ctx.Stats.Snapshot(10), ctx.Stats.Snapshot(RequestStats.WindowSeconds)], ctx.Routes.Upstreams).AsTask(),
         },
+        DrainCommand.Command,
     ]);
 
     /// <summary>One row per route of <paramref name="table"/>, or the fields of the route <paramref name="id"/>.</summary>

@@ -20,7 +20,10 @@ public static class OpsActorExtensions
                 resolver.GetService<RouteTableHolder>(),
                 resolver.GetService<LogBuffer>(),
                 GatewayMetrics.Recent,
-                settings);
+                settings)
+            {
+                Drain = resolver.GetService<INodeDrain>(),
+            };
             registry.Register<OpsActorKey>(system.ActorOf(OpsActor.Props(context), "ops"));
         });
 }

@@ -14,4 +14,7 @@ public sealed record OpsContext(
 {
     /// <summary>Every palette the node offers, in help order.</summary>
     public OpsCatalog Catalog { get; init; } = OpsCatalog.Default;
+
+    /// <summary>The node's graceful drain, for <c>gateway drain</c>; null where no node host runs (actor tests).</summary>
+    public INodeDrain? Drain { get; init; }
 }

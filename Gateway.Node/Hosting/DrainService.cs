@@ -1,34 +1,25 @@
-using Microsoft.AspNetCore.Hosting.Server;
+using Akka.Actor;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Node.Hosting;
 
-/// <summary>Whether the node is draining: set once the host starts stopping, read by <c>/readyz</c>.</summary>
-public sealed class DrainState
-{
-    private int _draining;
-
-    /// <summary>True from the moment the host began to stop (SIGTERM or <c>StopApplication</c>).</summary>
-    public bool IsDraining => Volatile.Read(ref _draining) == 1;
-
-    /// <summary>Marks the node as draining; returns false if it already was.</summary>
-    public bool Begin() => Interlocked.Exchange(ref _draining, 1) == 0;
-}
-
 /// <summary>
-/// Orders the shutdown: readiness off (on <c>ApplicationStopping</c>, before any hosted service stops), then Kestrel stops
-/// accepting and waits for in-flight requests up to the drain timeout, then the Akka hosted service, registered before this
-/// one and so stopped after it, runs CoordinatedShutdown (shard hand-off, cluster leave).
+/// Orders the node's stop. Readiness goes off when the host begins to stop (<c>ApplicationStopping</c>, before any
+/// hosted service stops); then, this service being registered after the actor system and so stopped before it: the
+/// ingress listeners close (new connections refused, admin port still answering), open ingress connections finish
+/// their requests up to the drain timeout, and CoordinatedShutdown hands the shards off and leaves the cluster.
 /// </summary>
-internal sealed class DrainService(DrainState state, IServer server, IHostApplicationLifetime lifetime, TimeSpan drainTimeout, ILogger<DrainService> logger)
-    : IHostedService
+internal sealed partial class DrainService(DrainState state, IngressConnections ingress, IServiceProvider services, IHostApplicationLifetime lifetime,
+    ILogger<DrainService> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStopping.Register(() =>
         {
-            if (state.Begin()) logger.LogInformation("Draining: readiness off, finishing in-flight requests for up to {DrainTimeout}", drainTimeout);
+            state.Begin();
+            LogDraining(logger, state.Timeout);
         });
         return Task.CompletedTask;
     }
@@ -36,11 +27,36 @@ internal sealed class DrainService(DrainState state, IServer server, IHostApplic
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         state.Begin();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(drainTimeout);
-        // Kestrel closes its listeners at once and lets open requests finish until the token fires; the web host's own
-        // later StopAsync on the same server returns when this one has.
-        await server.StopAsync(timeout.Token).ConfigureAwait(false);
-        logger.LogInformation("Ingress stopped; leaving the cluster");
+        await ingress.CloseListenersAsync().ConfigureAwait(false);
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(state.Timeout);
+            var left = await ingress.WaitClosedAsync(timeout.Token).ConfigureAwait(false);
+            if (left > 0)
+            {
+                LogCutOff(logger, left, state.Timeout);
+                ingress.AbortAll();
+            }
+        }
+
+        LogLeaving(logger);
+        // Shard hand-off, cluster leave and actor system stop, each phase bounded in gateway.conf (akka.coordinated-shutdown).
+        // Akka.Hosting's own stop runs it again later and finds it done.
+        // The actor system is resolved only now: it does not exist yet when hosted services are created.
+        var system = services.GetRequiredService<ActorSystem>();
+        await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+        LogLeft(logger);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Draining: readiness off, ingress closed to new connections, in-flight requests finish for up to {DrainTimeout}")]
+    private static partial void LogDraining(ILogger logger, TimeSpan drainTimeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drain timeout {DrainTimeout} passed with {Open} ingress connections still busy; cutting them off")]
+    private static partial void LogCutOff(ILogger logger, int open, TimeSpan drainTimeout);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingress drained; handing shards off and leaving the cluster")]
+    private static partial void LogLeaving(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Left the cluster; stopping")]
+    private static partial void LogLeft(ILogger logger);
 }

@@ -16,7 +16,11 @@ using Gateway.Node.Sample;
 using Gateway.Protocol.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -47,7 +51,8 @@ public static class NodeHost
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         ConfigureLogging(builder, settings, logs);
-        ConfigureKestrel(builder, settings);
+        var ingressConnections = new IngressConnections([settings.IngressPort, settings.H2cPort]);
+        ConfigureKestrel(builder, settings, ingressConnections);
 
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<RouteTableHolder>();
@@ -87,13 +92,19 @@ public static class NodeHost
                 });
         });
 
-        // Registered after AddAkka so it stops before the actor system: ingress drains, then CoordinatedShutdown runs.
-        builder.Services.AddSingleton<DrainState>();
-        builder.Services.AddHostedService(sp => new DrainService(sp.GetRequiredService<DrainState>(),
-            sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), sp.GetRequiredService<IHostApplicationLifetime>(),
-            settings.DrainTimeout, sp.GetRequiredService<ILogger<DrainService>>()));
+        // Registered after AddAkka so it stops before the actor system: the ingress drains, then CoordinatedShutdown runs.
+        builder.Services.AddSingleton(ingressConnections);
+        builder.Services.AddSingleton(sp => new DrainState(sp.GetRequiredService<IHostApplicationLifetime>(), settings.DrainTimeout));
+        builder.Services.AddSingleton<INodeDrain>(sp => sp.GetRequiredService<DrainState>());
+        // Kestrel's socket transport, decorated so the drain can close the ingress listeners alone.
+        builder.Services.RemoveAll<IConnectionListenerFactory>();
+        builder.Services.AddSingleton<IConnectionListenerFactory>(sp => new IngressListenerFactory(
+            new SocketTransportFactory(sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>()),
+            ingressConnections));
+        builder.Services.AddHostedService(sp => new DrainService(sp.GetRequiredService<DrainState>(), ingressConnections, sp,
+            sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<DrainService>>()));
         // The whole stop: the drain, then CoordinatedShutdown (its phases are bounded in gateway.conf), with a margin.
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(20));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(30));
 
         var app = builder.Build();
         RegisterGauges(app.Services.GetRequiredService<RouteTableHolder>());
@@ -126,7 +137,7 @@ public static class NodeHost
         });
     }
 
-    private static void ConfigureKestrel(WebApplicationBuilder builder, NodeSettings settings)
+    private static void ConfigureKestrel(WebApplicationBuilder builder, NodeSettings settings, IngressConnections ingress)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -134,17 +145,21 @@ public static class NodeHost
             // Bodies stream through; per-route limits belong to route policies, not to a global cap.
             kestrel.Limits.MaxRequestBodySize = null;
             settings.Limits.Apply(kestrel.Limits);
-            Listen(kestrel, settings.IngressHost, settings.IngressPort, HttpProtocols.Http1);
-            if (settings.H2cPort > 0) Listen(kestrel, settings.IngressHost, settings.H2cPort, HttpProtocols.Http2);
-            Listen(kestrel, settings.AdminHost, settings.AdminPort, HttpProtocols.Http1);
+            Listen(kestrel, settings.IngressHost, settings.IngressPort, HttpProtocols.Http1, ingress);
+            if (settings.H2cPort > 0) Listen(kestrel, settings.IngressHost, settings.H2cPort, HttpProtocols.Http2, ingress);
+            Listen(kestrel, settings.AdminHost, settings.AdminPort, HttpProtocols.Http1, null);
         });
     }
 
-    private static void Listen(KestrelServerOptions kestrel, string host, int port, HttpProtocols protocols)
+    private static void Listen(KestrelServerOptions kestrel, string host, int port, HttpProtocols protocols, IngressConnections? ingress)
     {
         if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) host = "127.0.0.1";
         var address = host is "0.0.0.0" or "*" ? IPAddress.Any : IPAddress.Parse(host);
-        kestrel.Listen(address, port, listen => listen.Protocols = protocols);
+        kestrel.Listen(address, port, listen =>
+        {
+            listen.Protocols = protocols;
+            if (ingress is not null) listen.Use(ingress.Track);
+        });
     }
 
     private static void RegisterGauges(RouteTableHolder holder)

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+
+namespace Gateway.Node.Hosting;
+
+/// <summary>
+/// The ingress listeners and open connections of this node, so a drain can close the ingress alone: its listening
+/// sockets close (new connections are refused) while the admin port keeps answering <c>/readyz</c>, idle keep-alive
+/// connections close at once and busy ones after their current response.
+/// </summary>
+/// <remarks>
+/// Kestrel stops all its endpoints together (<c>IServer.StopAsync</c>), so the ingress listeners are taken from a
+/// decorator of the socket transport (<see cref="IngressListenerFactory"/>) and the connections from a connection
+/// middleware on the ingress endpoints (<see cref="Track"/>).
+/// </remarks>
+public sealed class IngressConnections
+{
+    private readonly ConcurrentDictionary<string, ConnectionContext> _open = new();
+    private readonly ConcurrentBag<IConnectionListener> _listeners = [];
+    private readonly HashSet<int> _ports;
+    private int _closing;
+
+    /// <summary>Tracks the listeners bound on <paramref name="ports"/> (the ingress and h2c ports).</summary>
+    public IngressConnections(IEnumerable<int> ports) => _ports = [.. ports.Where(p => p > 0)];
+
+    /// <summary>Ingress connections open now.</summary>
+    public int OpenCount => _open.Count;
+
+    /// <summary>True for an endpoint on an ingress port.</summary>
+    internal bool IsIngress(EndPoint endpoint) => endpoint is IPEndPoint ip && _ports.Contains(ip.Port);
+
+    /// <summary>Remembers an ingress listener so <see cref="CloseListenersAsync"/> can unbind it.</summary>
+    internal void Add(IConnectionListener listener) => _listeners.Add(listener);
+
+    /// <summary>Connection middleware for the ingress endpoints: keeps each connection in the open set while it lives.</summary>
+    public ConnectionDelegate Track(ConnectionDelegate next) => async connection =>
+    {
+        _open[connection.ConnectionId] = connection;
+        // A connection accepted just as the drain began is asked to close after its first request, like the others.
+        if (Volatile.Read(ref _closing) == 1) RequestClose(connection);
+        try
+        {
+            await next(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            _open.TryRemove(connection.ConnectionId, out _);
+        }
+    };
+
+    /// <summary>Unbinds the ingress listeners (new connections are refused) and asks every open ingress connection to close gracefully.</summary>
+    public async Task CloseListenersAsync()
+    {
+        Volatile.Write(ref _closing, 1);
+        foreach (var listener in _listeners) await listener.UnbindAsync().ConfigureAwait(false);
+        foreach (var connection in _open.Values) RequestClose(connection);
+    }
+
+    /// <summary>Waits until no ingress connection is open, polling, at most until <paramref name="cancel"/> fires; returns the count left.</summary>
+    public async Task<int> WaitClosedAsync(CancellationToken cancel)
+    {
+        try
+        {
+            while (!_open.IsEmpty) await Task.Delay(25, cancel).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return _open.Count;
+    }
+
+    /// <summary>Aborts the ingress connections still open (the drain timeout passed).</summary>
+    public void AbortAll()
+    {
+        foreach (var connection in _open.Values) connection.Abort(new ConnectionAbortedException("drain timeout passed"));
+    }
+
+    // Kestrel's own graceful close: an idle HTTP/1.1 connection closes now, a busy one after its response (Connection: close),
+    // an HTTP/2 one with GOAWAY once its streams finish.
+    private static void RequestClose(ConnectionContext connection) =>
+        connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
+}
