@@ -10,7 +10,8 @@ try
     var config = NodeConfigLoader.Load(args, environment);
     var app = NodeHost.Build(config);
     await app.RunAsync();
-    return 0;
+    // 0 after a drain (SIGTERM, gateway drain); set otherwise by a node that had to stop, e.g. its ingress could not listen.
+    return Environment.ExitCode;
 }
 catch (Exception ex) when (ex is ArgumentException or ConfigurationException)
 {

@@ -18,25 +18,27 @@ public static class AdminEndpoints
     {
         var host = $"*:{adminPort}";
         endpoints.MapGet("/healthz", () => Results.Json(new { status = "alive" })).RequireHost(host);
-        endpoints.MapGet("/readyz", (ActorSystem system, RouteTableHolder table, ConfigReplicaStatus replica, DrainState drain) => Readiness(system, table, replica, drain)).RequireHost(host);
+        endpoints.MapGet("/readyz", (ActorSystem system, RouteTableHolder table, ConfigReplicaStatus replica, DrainState drain, IngressConnections ingress) =>
+            Readiness(system, table, replica, drain, ingress)).RequireHost(host);
         endpoints.MapMetrics("/metrics").RequireHost(host);
         endpoints.MapConfigApi(host, api);
     }
 
-    // Ready only when Up, not draining, and the route table holds the replicated set as it stood after this node's rehydration.
-    // members: the Up members this node sees (a killed node counts until it is downed), unreachable: those it cannot reach.
-    private static IResult Readiness(ActorSystem system, RouteTableHolder table, ConfigReplicaStatus replica, DrainState drain)
+    // Ready only when Up, the route table holds the replicated set as it stood after this node's rehydration, the ingress is
+    // listening, and the node is not draining. members: the Up members this node sees (a killed node counts until it is
+    // downed), unreachable: those it cannot reach.
+    private static IResult Readiness(ActorSystem system, RouteTableHolder table, ConfigReplicaStatus replica, DrainState drain, IngressConnections ingress)
     {
         var cluster = Cluster.Get(system);
         var status = cluster.SelfMember.Status;
         var draining = drain.IsDraining;
-        var ready = !draining && status == MemberStatus.Up && table.IsLoaded && replica.IsSynced;
+        var ready = !draining && ingress.IsOpen && IngressLifecycleService.CanServe(system, table, replica);
         var state = cluster.State;
         var members = state.Members.Count(m => m.Status == MemberStatus.Up);
         var body = new
         {
             ready, member = status.ToString(), routeTableLoaded = table.IsLoaded, replicaSynced = replica.IsSynced, routes = table.Current.Count,
-            draining, members, unreachable = state.Unreachable.Count, address = cluster.SelfAddress.ToString(),
+            ingressOpen = ingress.IsOpen, draining, members, unreachable = state.Unreachable.Count, address = cluster.SelfAddress.ToString(),
         };
         return Results.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }

@@ -6,21 +6,24 @@ using Microsoft.AspNetCore.Connections.Features;
 namespace Gateway.Node.Hosting;
 
 /// <summary>
-/// The ingress listeners and open connections of this node, so a drain can close the ingress alone: its listening
-/// sockets close (new connections are refused) while the admin port keeps answering <c>/readyz</c>, idle keep-alive
-/// connections close at once and busy ones after their current response.
+/// The ingress listeners and open connections of this node. The ingress listens only once the node is ready (until then
+/// clients are refused rather than answered 404 by an empty route table), and a drain closes the ingress alone: its
+/// listening sockets close (new connections are refused) while the admin port keeps answering <c>/readyz</c>, idle
+/// keep-alive connections close at once and busy ones after their current response. An ingress port of 0 (any free
+/// port) is not gated: it listens at once and is closed with the admin port.
 /// </summary>
 /// <remarks>
 /// Kestrel stops all its endpoints together (<c>IServer.StopAsync</c>), so the ingress listeners are taken from a
-/// decorator of the socket transport (<see cref="IngressListenerFactory"/>) and the connections from a connection
+/// decorator of the socket transport (<see cref="IngressListenerFactory"/>, <see cref="GatedListener"/>) and the connections from a connection
 /// middleware on the ingress endpoints (<see cref="Track"/>).
 /// </remarks>
 public sealed class IngressConnections
 {
     private readonly ConcurrentDictionary<string, ConnectionContext> _open = new();
-    private readonly ConcurrentBag<IConnectionListener> _listeners = [];
+    private readonly ConcurrentBag<GatedListener> _listeners = [];
     private readonly HashSet<int> _ports;
     private int _closing;
+    private int _opened;
 
     /// <summary>Tracks the listeners bound on <paramref name="ports"/> (the ingress and h2c ports).</summary>
     public IngressConnections(IEnumerable<int> ports) => _ports = [.. ports.Where(p => p > 0)];
@@ -31,8 +34,19 @@ public sealed class IngressConnections
     /// <summary>True for an endpoint on an ingress port.</summary>
     internal bool IsIngress(EndPoint endpoint) => endpoint is IPEndPoint ip && _ports.Contains(ip.Port);
 
-    /// <summary>Remembers an ingress listener so <see cref="CloseListenersAsync"/> can unbind it.</summary>
-    internal void Add(IConnectionListener listener) => _listeners.Add(listener);
+    /// <summary>Remembers an ingress listener so <see cref="OpenAsync"/> can bind it and <see cref="CloseListenersAsync"/> unbind it.</summary>
+    internal void Add(GatedListener listener) => _listeners.Add(listener);
+
+    /// <summary>True once the ingress listeners are bound.</summary>
+    public bool IsOpen => Volatile.Read(ref _opened) == 1;
+
+    /// <summary>Binds the ingress listeners: from now on the node takes traffic.</summary>
+    /// <exception cref="Exception">A listener could not bind, e.g. its port is taken.</exception>
+    public async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        foreach (var listener in _listeners) await listener.OpenAsync(cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _opened, 1);
+    }
 
     /// <summary>Connection middleware for the ingress endpoints: keeps each connection in the open set while it lives.</summary>
     public ConnectionDelegate Track(ConnectionDelegate next) => async connection =>

@@ -92,7 +92,8 @@ public static class NodeHost
                 });
         });
 
-        // Registered after AddAkka so it stops before the actor system: the ingress drains, then CoordinatedShutdown runs.
+        // Registered after AddAkka so it starts after the actor system (and opens the ingress once ready) and stops before it
+        // (the ingress drains, then CoordinatedShutdown runs).
         builder.Services.AddSingleton(ingressConnections);
         builder.Services.AddSingleton(sp => new DrainState(sp.GetRequiredService<IHostApplicationLifetime>(), settings.DrainTimeout));
         builder.Services.AddSingleton<INodeDrain>(sp => sp.GetRequiredService<DrainState>());
@@ -101,8 +102,8 @@ public static class NodeHost
         builder.Services.AddSingleton<IConnectionListenerFactory>(sp => new IngressListenerFactory(
             new SocketTransportFactory(sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>()),
             ingressConnections));
-        builder.Services.AddHostedService(sp => new DrainService(sp.GetRequiredService<DrainState>(), ingressConnections, sp,
-            sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<DrainService>>()));
+        builder.Services.AddHostedService(sp => new IngressLifecycleService(sp.GetRequiredService<DrainState>(), ingressConnections, sp,
+            sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<IngressLifecycleService>>()));
         // The whole stop: the drain, then CoordinatedShutdown (its phases are bounded in gateway.conf), with a margin.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(30));
 

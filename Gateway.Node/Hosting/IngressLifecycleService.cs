@@ -1,0 +1,100 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Gateway.Actors.ConfigStore;
+using Gateway.Actors.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Node.Hosting;
+
+/// <summary>
+/// Opens the ingress once the node is ready, and orders the node's stop. Readiness goes off when the host begins to
+/// stop (<c>ApplicationStopping</c>, before any hosted service stops); then, this service being registered after the
+/// actor system and so stopped before it: the ingress listeners close (new connections refused, admin port still
+/// answering), open ingress connections finish their requests up to the drain timeout, and CoordinatedShutdown hands
+/// the shards off and leaves the cluster.
+/// </summary>
+internal sealed partial class IngressLifecycleService(DrainState state, IngressConnections ingress, IServiceProvider services,
+    IHostApplicationLifetime lifetime, ILogger<IngressLifecycleService> logger) : IHostedService
+{
+    private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(25);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _opening = Task.CompletedTask;
+
+    /// <summary>True when this node may take traffic: Up, and its route table holds the replicated set as it stood after its rehydration.</summary>
+    public static bool CanServe(ActorSystem system, RouteTableHolder table, ConfigReplicaStatus replica) =>
+        Cluster.Get(system).SelfMember.Status == MemberStatus.Up && table.IsLoaded && replica.IsSynced;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStopping.Register(() => state.Begin());
+        // Registered after the actor system's hosted service, so the system exists by now.
+        _opening = OpenWhenReadyAsync(services.GetRequiredService<ActorSystem>(), services.GetRequiredService<RouteTableHolder>(),
+            services.GetRequiredService<ConfigReplicaStatus>(), _stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        state.Begin();
+        LogDraining(logger, state.Timeout);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _opening.ConfigureAwait(false);
+        await ingress.CloseListenersAsync().ConfigureAwait(false);
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(state.Timeout);
+            var left = await ingress.WaitClosedAsync(timeout.Token).ConfigureAwait(false);
+            if (left > 0)
+            {
+                LogCutOff(logger, left, state.Timeout);
+                ingress.AbortAll();
+            }
+        }
+
+        LogLeaving(logger);
+        // Shard hand-off, cluster leave and actor system stop, each phase bounded in gateway.conf (akka.coordinated-shutdown).
+        // Akka.Hosting's own stop runs it again later and finds it done.
+        await CoordinatedShutdown.Get(services.GetRequiredService<ActorSystem>()).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+        LogLeft(logger);
+    }
+
+    private async Task OpenWhenReadyAsync(ActorSystem system, RouteTableHolder table, ConfigReplicaStatus replica, CancellationToken stopping)
+    {
+        try
+        {
+            while (!CanServe(system, table, replica)) await Task.Delay(ReadyPoll, stopping).ConfigureAwait(false);
+            await ingress.OpenAsync(stopping).ConfigureAwait(false);
+            LogOpen(logger);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // A node that cannot take traffic must not look alive: stop it, with a failing exit code.
+            LogOpenFailed(logger, ex);
+            Environment.ExitCode = 3;
+            lifetime.StopApplication();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node ready: ingress open")]
+    private static partial void LogOpen(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Ingress could not listen; stopping the node")]
+    private static partial void LogOpenFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Draining: readiness off, ingress closed to new connections, in-flight requests finish for up to {DrainTimeout}")]
+    private static partial void LogDraining(ILogger logger, TimeSpan drainTimeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drain timeout {DrainTimeout} passed with {Open} ingress connections still busy; cutting them off")]
+    private static partial void LogCutOff(ILogger logger, int open, TimeSpan drainTimeout);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingress drained; handing shards off and leaving the cluster")]
+    private static partial void LogLeaving(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Left the cluster; stopping")]
+    private static partial void LogLeft(ILogger logger);
+}
