@@ -10,13 +10,13 @@ namespace Gateway.Node.Hosting;
 
 /// <summary>
 /// Opens the ingress once the node is ready, and orders the node's stop. Readiness goes off when the host begins to
-/// stop (<c>ApplicationStopping</c>, before any hosted service stops); then, this service being registered after the
-/// actor system and so stopped before it: the ingress listeners close (new connections refused, admin port still
-/// answering), open ingress connections finish their requests up to the drain timeout, and CoordinatedShutdown hands
-/// the shards off and leaves the cluster.
+/// stop (<c>ApplicationStopping</c>); then, before any hosted service stops (<see cref="StoppingAsync"/>): the ingress
+/// listeners close (new connections refused, the admin port still answering), open ingress connections finish their
+/// requests up to the drain timeout, and CoordinatedShutdown hands the shards off and leaves the cluster. Only then
+/// do Kestrel and the actor system's host stop.
 /// </summary>
 internal sealed partial class IngressLifecycleService(DrainState state, IngressConnections ingress, IServiceProvider services,
-    IHostApplicationLifetime lifetime, ILogger<IngressLifecycleService> logger) : IHostedService
+    IHostApplicationLifetime lifetime, ILogger<IngressLifecycleService> logger) : IHostedLifecycleService
 {
     private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(25);
     private readonly CancellationTokenSource _stopping = new();
@@ -26,16 +26,25 @@ internal sealed partial class IngressLifecycleService(DrainState state, IngressC
     public static bool CanServe(ActorSystem system, RouteTableHolder table, ConfigReplicaStatus replica) =>
         Cluster.Get(system).SelfMember.Status == MemberStatus.Up && table.IsLoaded && replica.IsSynced;
 
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStopping.Register(() => state.Begin());
-        // Registered after the actor system's hosted service, so the system exists by now.
+        return Task.CompletedTask;
+    }
+
+    // After every StartAsync, Kestrel's included (the web server starts last): its ingress listeners exist, unbound, by now.
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
         _opening = OpenWhenReadyAsync(services.GetRequiredService<ActorSystem>(), services.GetRequiredService<RouteTableHolder>(),
             services.GetRequiredService<ConfigReplicaStatus>(), _stopping.Token);
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    // Before any StopAsync: the web server stops first of all hosted services (it started last), and with it the admin port,
+    // so the drain and the cluster leave run here, while /readyz still answers.
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         state.Begin();
         LogDraining(logger, state.Timeout);
@@ -58,6 +67,14 @@ internal sealed partial class IngressLifecycleService(DrainState state, IngressC
         // Akka.Hosting's own stop runs it again later and finds it done.
         await CoordinatedShutdown.Get(services.GetRequiredService<ActorSystem>()).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
         LogLeft(logger);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        _stopping.Dispose();
+        return Task.CompletedTask;
     }
 
     private async Task OpenWhenReadyAsync(ActorSystem system, RouteTableHolder table, ConfigReplicaStatus replica, CancellationToken stopping)

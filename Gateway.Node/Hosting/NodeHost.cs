@@ -92,8 +92,7 @@ public static class NodeHost
                 });
         });
 
-        // Registered after AddAkka so it starts after the actor system (and opens the ingress once ready) and stops before it
-        // (the ingress drains, then CoordinatedShutdown runs).
+        // Opens the ingress once the node is ready; on stop, drains it and leaves the cluster before any hosted service stops.
         builder.Services.AddSingleton(ingressConnections);
         builder.Services.AddSingleton(sp => new DrainState(sp.GetRequiredService<IHostApplicationLifetime>(), settings.DrainTimeout));
         builder.Services.AddSingleton<INodeDrain>(sp => sp.GetRequiredService<DrainState>());

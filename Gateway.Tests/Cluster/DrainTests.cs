@@ -16,12 +16,6 @@ public sealed class DrainTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    private static void SigTerm(int pid)
-    {
-        using var kill = Process.Start("kill", ["-TERM", pid.ToString()]);
-        Assert.True(kill.WaitForExit(5000) && kill.ExitCode == 0, "kill -TERM failed");
-    }
-
     [Fact]
     public async Task Sigterm_ReadinessOffAtOnce_InFlightFinishes_NewConnectionsRefused_ExitsZero()
     {
@@ -46,7 +40,7 @@ public sealed class DrainTests
         await slowStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var node = cluster[0]!;
         var clock = Stopwatch.StartNew();
-        SigTerm(node.Process.Id);
+        node.SigTerm();
 
         // Readiness goes off at once, and the admin port keeps answering while the ingress drains: /readyz is 503 draining.
         var readinessOff = false;
@@ -71,6 +65,8 @@ public sealed class DrainTests
             var refused = await Assert.ThrowsAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, cluster.Ports[0].Ingress));
             Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
         }
+        using (var ready = await cluster.Admin.GetAsync($"{cluster.AdminUrl(0)}/readyz"))
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode); // the admin port is not closed with the ingress
 
         using var response = await inFlight;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -78,6 +74,51 @@ public sealed class DrainTests
 
         Assert.Equal(0, node.WaitForExit(TimeSpan.FromSeconds(30)));
         Assert.Contains("Draining", node.Output);
+    }
+
+    [Fact]
+    public async Task PbmGatewayDrain_RepliesAtOnce_ReadinessOff_InFlightFinishes_ExitsZero()
+    {
+        var slowStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var backend = await TestUpstream.StartAsync(async context =>
+        {
+            if (context.Request.Path.StartsWithSegments("/slow/wait"))
+            {
+                slowStarted.TrySetResult();
+                await Task.Delay(6000); // longer than a pbm run on a busy machine
+            }
+            await context.Response.WriteAsync("done " + context.Request.Path);
+        });
+        var opsPort = FreePort.Next();
+        using var cluster = new LocalCluster(1);
+        cluster.Start(0, "--set", $"gateway.ops.port={opsPort}");
+        await cluster.WaitReadyAsync(0, StartTimeout);
+        await PutAsync(cluster, "/admin/upstreams/slow", $$"""{"endpoints":["{{backend.Url}}"]}""");
+        await PutAsync(cluster, "/admin/routes/slow", """{"path":"/slow/{**rest}","upstream":"slow"}""");
+        await WaitServedAsync(cluster, 0, "/slow/ping");
+        var inFlight = cluster.Client.GetAsync($"{cluster.IngressUrl(0)}/slow/wait");
+        await slowStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var (exitCode, stdout, stderr) = await PbmProcess.RunAsync([$"127.0.0.1:{opsPort}", "gateway", "drain"]);
+        Assert.True(exitCode == 0, $"pbm exit {exitCode}: {stdout} {stderr}");
+        Assert.Contains("draining", stdout);
+
+        // The node is still up, finishing the slow request, and says it is draining.
+        var node = cluster[0]!;
+        Assert.False(node.Process.HasExited, "the node exited without waiting for its in-flight request");
+        using (var ready = await cluster.Admin.GetAsync($"{cluster.AdminUrl(0)}/readyz"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            using var json = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+            Assert.True(json.RootElement.GetProperty("draining").GetBoolean());
+        }
+        using (var response = await inFlight)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("done /slow/wait", await response.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(0, node.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains("Ops command 'gateway drain'", node.Output);
     }
 
     [Fact]

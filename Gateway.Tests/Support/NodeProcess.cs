@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Gateway.Tests.Support;
@@ -56,6 +57,12 @@ public sealed class NodeProcess : IDisposable
         return new NodeProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet"));
     }
 
+    /// <summary>Sends SIGTERM, as systemd, Kubernetes or <c>kill</c> do to stop the node gracefully.</summary>
+    public void SigTerm()
+    {
+        if (Kill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill(SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
     /// <summary>Waits for exit up to <paramref name="timeout"/>; returns the exit code.</summary>
     public int WaitForExit(TimeSpan timeout)
     {
@@ -87,6 +94,9 @@ public sealed class NodeProcess : IDisposable
             }
         }
     }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     /// <summary>Gateway.Node.dll built beside this test assembly, in the same configuration.</summary>
     public static string NodeDll()
