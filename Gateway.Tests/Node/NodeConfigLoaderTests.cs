@@ -19,6 +19,7 @@ public sealed class NodeConfigLoaderTests
         Assert.False(settings.SampleEnabled);
         Assert.False(settings.HasSeedNodes);
         Assert.Equal(new IngressLimits(8192, 32768, 100, TimeSpan.FromSeconds(15), 240, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(120)), settings.Limits);
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.DrainTimeout);
 
         var upstream = UpstreamDefaults.FromConfig(NodeConfigLoader.Defaults);
         Assert.Equal((LoadBalancingMode.RoundRobin, 1024, 1024, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)),
@@ -91,5 +92,19 @@ public sealed class NodeConfigLoaderTests
         var config = ConfigurationFactory.ParseString("gateway.admin.hostname = \"0.0.0.0\"").WithFallback(NodeConfigLoader.Defaults);
         var error = Assert.Throws<ConfigurationException>(() => NodeSettings.FromConfig(config));
         Assert.Contains("gateway.admin.token", error.Message);
+    }
+
+    [Fact]
+    public void Settings_DrainTimeout_OverrideWins_MalformedIsRefusedByKey()
+    {
+        var config = ConfigurationFactory.ParseString("gateway.shutdown.drain-timeout = 5s").WithFallback(NodeConfigLoader.Defaults);
+        Assert.Equal(TimeSpan.FromSeconds(5), NodeSettings.FromConfig(config).DrainTimeout);
+
+        foreach (var bad in (string[])["-1s", "soon"])
+        {
+            var malformed = ConfigurationFactory.ParseString($"gateway.shutdown.drain-timeout = {bad}").WithFallback(NodeConfigLoader.Defaults);
+            var error = Assert.Throws<ConfigurationException>(() => NodeSettings.FromConfig(malformed));
+            Assert.Contains("gateway.shutdown.drain-timeout", error.Message);
+        }
     }
 }
