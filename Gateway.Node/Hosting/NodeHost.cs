@@ -13,10 +13,12 @@ using Gateway.Node.Configuration;
 using Gateway.Node.Ops;
 using Gateway.Node.Observability;
 using Gateway.Node.Sample;
+using Gateway.Node.Tls;
 using Gateway.Protocol.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,6 +37,8 @@ public static class NodeHost
     public static WebApplication Build(Config config)
     {
         var settings = NodeSettings.FromConfig(config);
+        var tls = TlsSettings.FromConfig(config);
+        var certificate = tls.Enabled ? ServerCertificate.Load(tls) : null;
         var defaults = UpstreamDefaults.FromConfig(config);
         var ops = OpsSettings.FromConfig(config);
         var logs = new LogBuffer(ops.LogBufferSize);
@@ -47,7 +51,9 @@ public static class NodeHost
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         ConfigureLogging(builder, settings, logs);
-        ConfigureKestrel(builder, settings);
+        ConfigureKestrel(builder, settings, tls, certificate);
+        if (certificate is not null)
+            builder.Services.AddHostedService(sp => new CertificateReloader(certificate, tls, sp.GetRequiredService<ILogger<CertificateReloader>>()));
 
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<RouteTableHolder>();
@@ -118,7 +124,7 @@ public static class NodeHost
         });
     }
 
-    private static void ConfigureKestrel(WebApplicationBuilder builder, NodeSettings settings)
+    private static void ConfigureKestrel(WebApplicationBuilder builder, NodeSettings settings, TlsSettings tls, ServerCertificate? certificate)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -126,18 +132,37 @@ public static class NodeHost
             // Bodies stream through; per-route limits belong to route policies, not to a global cap.
             kestrel.Limits.MaxRequestBodySize = null;
             settings.Limits.Apply(kestrel.Limits);
-            Listen(kestrel, settings.IngressHost, settings.IngressPort, HttpProtocols.Http1);
+            if (settings.IngressPort > 0) Listen(kestrel, settings.IngressHost, settings.IngressPort, HttpProtocols.Http1);
+            if (certificate is not null) ListenTls(kestrel, settings.IngressHost, tls, certificate);
             if (settings.H2cPort > 0) Listen(kestrel, settings.IngressHost, settings.H2cPort, HttpProtocols.Http2);
             Listen(kestrel, settings.AdminHost, settings.AdminPort, HttpProtocols.Http1);
         });
     }
 
-    private static void Listen(KestrelServerOptions kestrel, string host, int port, HttpProtocols protocols)
+    private static void Listen(KestrelServerOptions kestrel, string host, int port, HttpProtocols protocols, Action<ListenOptions>? configure = null)
     {
         if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) host = "127.0.0.1";
         var address = host is "0.0.0.0" or "*" ? IPAddress.Any : IPAddress.Parse(host);
-        kestrel.Listen(address, port, listen => listen.Protocols = protocols);
+        kestrel.Listen(address, port, listen =>
+        {
+            listen.Protocols = protocols;
+            configure?.Invoke(listen);
+        });
     }
+
+    private static void ListenTls(KestrelServerOptions kestrel, string host, TlsSettings tls, ServerCertificate certificate) =>
+        Listen(kestrel, host, tls.Port, tls.Http2 ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            // Read per handshake, so a reloaded certificate serves the next connection. Kestrel sets ALPN from the
+            // listener's protocols, then OnAuthenticate hands SslStream the leaf with its intermediates.
+            ServerCertificateSelector = (_, _) => certificate.Certificate,
+            OnAuthenticate = (_, ssl) =>
+            {
+                ssl.ServerCertificateSelectionCallback = null;
+                ssl.ServerCertificate = null;
+                ssl.ServerCertificateContext = certificate.Context;
+            },
+        }));
 
     private static void RegisterGauges(RouteTableHolder holder)
     {
