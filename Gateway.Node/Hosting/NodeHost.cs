@@ -39,6 +39,7 @@ public static class NodeHost
         var settings = NodeSettings.FromConfig(config);
         var tls = TlsSettings.FromConfig(config);
         var certificate = tls.Enabled ? ServerCertificate.Load(tls) : null;
+        var clusterTls = ClusterTlsExtensions.CreateSetup(ClusterTlsSettings.FromConfig(config));
         var defaults = UpstreamDefaults.FromConfig(config);
         var ops = OpsSettings.FromConfig(config);
         var logs = new LogBuffer(ops.LogBufferSize);
@@ -81,6 +82,7 @@ public static class NodeHost
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })
+                .AddClusterTls(clusterTls)
                 .AddGatewayRouting(defaults, clients)
                 .AddGatewayOps(ops)
                 // The HOCON definitions become upserts through the route entities, once the journal is replayed.
