@@ -66,4 +66,9 @@ public static class GatewayMetrics
     public static readonly Counter RateLimited = Metrics.CreateCounter(
         "gateway_rate_limited_total", "Requests refused with 429 by a route's rate limit.",
         new CounterConfiguration { LabelNames = ["route"] });
+
+    /// <summary>Requests a route's rate limit let through.</summary>
+    public static readonly Counter RateLimitAdmitted = Metrics.CreateCounter(
+        "gateway_rate_limit_admitted_total", "Requests a route's rate limit let through (refusals: gateway_rate_limited_total).",
+        new CounterConfiguration { LabelNames = ["route"] });
 }

@@ -7,8 +7,8 @@ using Gateway.Protocol.Ops;
 namespace Gateway.Actors.Ops;
 
 /// <summary>
-/// The <c>gateway</c> palette: this node's compiled routes, its upstreams with live counters, and request stats over
-/// the last minute. Pure over the snapshots it is given.
+/// The <c>gateway</c> palette: this node's compiled routes, its upstreams with live counters, rate limits, and request
+/// stats over the last minute, pure over the snapshots it is given; and route changes through the cluster's owners.
 /// </summary>
 public static class GatewayPalette
 {
@@ -22,6 +22,8 @@ public static class GatewayPalette
             Name = "gateway routes", Arguments = "[id]", MaxArgs = 1, Summary = "routes in this node's compiled table (one route in detail)",
             Run = (inv, ctx) => Routes(ctx.Routes.Current, inv.Arg(0)).AsTask(),
         },
+        ConfigCommands.Apply,
+        ConfigCommands.Delete,
         new OpsCommand
         {
             Name = "gateway upstreams", Arguments = "[name]", MaxArgs = 1, Summary = "upstreams and endpoints: weights, in flight, breakers, queue depth, balancing",
@@ -37,6 +39,7 @@ public static class GatewayPalette
             Name = "gateway stats", Summary = "requests/s, errors, p50 and p99 over the last 10 s and minute",
             Run = (_, ctx) => Stats([ctx.Stats.Snapshot(10), ctx.Stats.Snapshot(RequestStats.WindowSeconds)], ctx.Routes.Upstreams).AsTask(),
         },
+        RateLimitCommands.Command,
         DrainCommand.Command,
     ]);
 

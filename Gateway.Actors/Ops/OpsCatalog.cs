@@ -58,7 +58,7 @@ public sealed class OpsCatalog
             var expected = best.MinArgs == best.MaxArgs ? $"{best.MinArgs}" : $"{best.MinArgs} to {best.MaxArgs}";
             return (null, OpsResult.UsageError($"'{best.Name}' takes {expected} argument(s), got {args.Length}", best.Usage));
         }
-        return (new OpsInvocation(best, [.. args], request.Json, cancelled), null);
+        return (new OpsInvocation(best, [.. args], request.Json, cancelled) { Input = request.Input }, null);
     }
 
     /// <summary>One usage line listing every command of <paramref name="palette"/>.</summary>

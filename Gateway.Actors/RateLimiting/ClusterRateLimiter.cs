@@ -25,6 +25,7 @@ public sealed class ClusterRateLimiter : IRouteRateLimiter
     {
         RouteId = routeId;
         Definition = definition;
+        Counters = new RateLimitCounters(routeId);
         _clients = clients;
         _byRoute = definition.Key == "route";
         _header = definition.Key.StartsWith("header:", StringComparison.Ordinal) ? definition.Key[7..] : null;
@@ -37,6 +38,9 @@ public sealed class ClusterRateLimiter : IRouteRateLimiter
 
     /// <inheritdoc />
     public RateLimitDefinition Definition { get; }
+
+    /// <inheritdoc />
+    public RateLimitCounters Counters { get; }
 
     /// <summary>Limit in requests per second, for the whole cluster.</summary>
     public double LimitPerSecond => Definition.Limit / Definition.Period.TotalSeconds;
@@ -62,6 +66,7 @@ public sealed class ClusterRateLimiter : IRouteRateLimiter
         var key = RateLimitKeys.Of(context, _byRoute, _header, _clients);
         var bucket = _buckets.GetOrAdd(key, static (_, self) => self.NewBucket(), this);
         var admitted = bucket.TryTake(out var left);
+        Counters.Record(admitted);
         RateLimitKeys.SetHeaders(context.Response.Headers, _limitValue, (long)left, _resetValue);
         if (admitted) return null;
         return Math.Max(1, (int)Math.Ceiling(bucket.SecondsToNextToken())).ToString(CultureInfo.InvariantCulture);

@@ -74,6 +74,7 @@ public sealed class RateLimitGossipActor : ReceiveActor, IWithTimers
 
                 var entry = EntryKey(limiter.RouteId, key);
                 var others = _others.GetValueOrDefault(entry);
+                bucket.OthersDemand = others;
                 var share = RateShares.ShareOf(bucket.DemandRate, others, limiter.LimitPerSecond, nodes);
                 bucket.SetShare(share, Math.Max(1, limiter.Burst * share / limiter.LimitPerSecond));
                 if (bucket.DemandRate >= 0.01) report[entry] = Math.Round(bucket.DemandRate, 2);

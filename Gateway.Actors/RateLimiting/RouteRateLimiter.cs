@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Gateway.Protocol.Routing;
 using Microsoft.AspNetCore.Http;
@@ -11,17 +13,27 @@ namespace Gateway.Actors.RateLimiting;
 /// </summary>
 public sealed class RouteRateLimiter : IRouteRateLimiter
 {
+    // Keys idle this long stop counting as live; the cluster scope evicts its keys after as long (240 rounds of 250 ms).
+    private static readonly TimeSpan KeyIdle = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(10);
+
     private readonly PartitionedRateLimiter<string> _limiter;
+    // The partitioned limiter does not say which keys it holds: this map does, with each key's last request (ms ticks).
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _keys = new(StringComparer.Ordinal);
+    private readonly Timer _sweep;
     private readonly ClientAddressResolver _clients;
     private readonly string? _header;
     private readonly bool _byRoute;
     private readonly string _limitValue;
     private readonly string _resetValue;
 
-    /// <summary>Creates the limiter for <paramref name="definition"/>.</summary>
-    public RouteRateLimiter(RateLimitDefinition definition, ClientAddressResolver clients)
+    /// <summary>Creates the limiter of route <paramref name="routeId"/> for <paramref name="definition"/>.</summary>
+    public RouteRateLimiter(string routeId, RateLimitDefinition definition, ClientAddressResolver clients)
     {
+        RouteId = routeId;
         Definition = definition;
+        Counters = new RateLimitCounters(routeId);
+        _sweep = new Timer(static self => ((RouteRateLimiter)self!).Sweep(), this, SweepEvery, SweepEvery);
         _clients = clients;
         _byRoute = definition.Key == "route";
         _header = definition.Key.StartsWith("header:", StringComparison.Ordinal) ? definition.Key[7..] : null;
@@ -46,23 +58,51 @@ public sealed class RouteRateLimiter : IRouteRateLimiter
             }));
     }
 
+    /// <inheritdoc />
+    public string RouteId { get; }
+
     /// <summary>The definition it enforces.</summary>
     public RateLimitDefinition Definition { get; }
+
+    /// <inheritdoc />
+    public RateLimitCounters Counters { get; }
+
+    /// <inheritdoc />
+    public int KeyCount => _keys.Count;
 
     /// <summary>Tries to admit a request; sets the <c>RateLimit-*</c> headers on the response either way.</summary>
     /// <returns>Null when admitted, else the Retry-After value in seconds.</returns>
     public string? TryAdmit(HttpContext context)
     {
         var key = RateLimitKeys.Of(context, _byRoute, _header, _clients);
+        Volatile.Write(ref _keys.GetOrAdd(key, static _ => new StrongBox<long>()).Value, Environment.TickCount64);
         using var lease = _limiter.AttemptAcquire(key);
         var headers = context.Response.Headers;
         RateLimitKeys.SetHeaders(headers, _limitValue, _limiter.GetStatistics(key)?.CurrentAvailablePermits ?? 0, _resetValue);
+        Counters.Record(lease.IsAcquired);
         if (lease.IsAcquired) return null;
         return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture)
             : _resetValue;
     }
 
+    /// <summary>The live keys with what their limiter counted: permits left, leases granted and refused.</summary>
+    internal IEnumerable<(string Key, RateLimiterStatistics? Statistics)> KeyStates() =>
+        _keys.Keys.Select(key => (key, _limiter.GetStatistics(key)));
+
+    private void Sweep()
+    {
+        var idleSince = Environment.TickCount64 - (long)KeyIdle.TotalMilliseconds;
+        foreach (var (key, seen) in _keys)
+        {
+            if (Volatile.Read(ref seen.Value) < idleSince) _keys.TryRemove(key, out _);
+        }
+    }
+
     /// <inheritdoc />
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose()
+    {
+        _sweep.Dispose();
+        _limiter.Dispose();
+    }
 }

@@ -26,6 +26,31 @@ internal sealed class ShareBucket
     /// <summary>Smoothed demand of this node for the key, requests per second; owned by the rate-limit actor.</summary>
     public double DemandRate { get; set; }
 
+    /// <summary>The other nodes' demand for the key as last gossiped, requests per second; owned by the rate-limit actor.</summary>
+    public double OthersDemand { get; set; }
+
+    /// <summary>This node's share of the key's limit, requests per second.</summary>
+    public double PerSecond
+    {
+        get
+        {
+            lock (_lock) return _perSecond;
+        }
+    }
+
+    /// <summary>Tokens in the bucket now.</summary>
+    public double Tokens
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Refill();
+                return _tokens;
+            }
+        }
+    }
+
     /// <summary>Rounds in a row without demand; owned by the rate-limit actor, for eviction.</summary>
     public int IdleRounds { get; set; }
 

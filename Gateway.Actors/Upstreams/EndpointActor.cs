@@ -39,7 +39,7 @@ public sealed class EndpointActor : ReceiveActor, IWithTimers
         Receive<TripFromCluster>(msg =>
         {
             // Another node ejected this endpoint: open it here too, without announcing it back.
-            _endpoint.Trip();
+            _endpoint.Open();
             var delay = (DateTime.UtcNow - msg.At).TotalMilliseconds;
             throw new EndpointTrippedException(_endpoint.DestinationPrefix, $"ejected by {msg.Node} {delay:0} ms earlier");
         });
@@ -73,7 +73,7 @@ public sealed class EndpointActor : ReceiveActor, IWithTimers
     {
         base.PostRestart(reason);
         if (reason is not EndpointTrippedException tripped) return;
-        _endpoint.Trip();
+        _endpoint.Open();
         _endpoint.Trips++;
         var ejection = _breaker.EjectionFor(_endpoint.Trips);
         Timers.StartSingleTimer("half-open", HalfOpenNow.Instance, ejection);
@@ -108,7 +108,7 @@ public sealed class EndpointActor : ReceiveActor, IWithTimers
         var (requests, failures) = _endpoint.TakeWindow();
         if (_endpoint.State == BreakerState.Closed && requests >= _breaker.MinimumRequests && failures >= _breaker.FailureRatio * requests)
         {
-            _endpoint.Trip();
+            _endpoint.Open();
             throw new EndpointTrippedException(_endpoint.DestinationPrefix, $"{failures} of {requests} requests failed in {_breaker.Window}");
         }
     }

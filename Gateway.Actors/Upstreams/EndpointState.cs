@@ -93,6 +93,13 @@ public sealed class EndpointState
         if (Interlocked.CompareExchange(ref _state, (int)BreakerState.Open, current) == current) _observer?.Invoke(EndpointSignal.Tripped);
     }
 
+    /// <summary>
+    /// Opens the breaker without telling the endpoint actor: for the actor itself, which is handling the trip already.
+    /// Through <see cref="Trip"/> it would be told again, after its restart, and count a second trip in a row (doubling
+    /// the ejection) and announce it to the cluster again.
+    /// </summary>
+    internal void Open() => Volatile.Write(ref _state, (int)BreakerState.Open);
+
     /// <summary>True once the endpoint's actor listens for trips.</summary>
     internal bool IsObserved => _observer is not null;
 

@@ -13,11 +13,13 @@ using Gateway.Node.Configuration;
 using Gateway.Node.Ops;
 using Gateway.Node.Observability;
 using Gateway.Node.Sample;
+using Gateway.Node.Tls;
 using Gateway.Protocol.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -39,6 +41,9 @@ public static class NodeHost
     public static WebApplication Build(Config config)
     {
         var settings = NodeSettings.FromConfig(config);
+        var tls = TlsSettings.FromConfig(config);
+        var certificate = tls.Enabled ? ServerCertificate.Load(tls) : null;
+        var clusterTls = ClusterTlsExtensions.CreateSetup(ClusterTlsSettings.FromConfig(config));
         var defaults = UpstreamDefaults.FromConfig(config);
         var ops = OpsSettings.FromConfig(config);
         var logs = new LogBuffer(ops.LogBufferSize);
@@ -51,8 +56,10 @@ public static class NodeHost
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         ConfigureLogging(builder, settings, logs);
-        var ingressConnections = new IngressConnections([settings.IngressPort, settings.H2cPort]);
-        ConfigureKestrel(builder, settings, ingressConnections);
+        var ingressConnections = new IngressConnections([settings.IngressPort, settings.H2cPort, certificate is null ? 0 : tls.Port]);
+        ConfigureKestrel(builder, settings, tls, certificate, ingressConnections);
+        if (certificate is not null)
+            builder.Services.AddHostedService(sp => new CertificateReloader(certificate, tls, sp.GetRequiredService<ILogger<CertificateReloader>>()));
 
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<RouteTableHolder>();
@@ -80,6 +87,7 @@ public static class NodeHost
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })
+                .AddClusterTls(clusterTls)
                 .AddGatewayRouting(defaults, clients)
                 .AddGatewayOps(ops)
                 // The HOCON definitions become upserts through the route entities, once the journal is replayed.
@@ -137,7 +145,7 @@ public static class NodeHost
         });
     }
 
-    private static void ConfigureKestrel(WebApplicationBuilder builder, NodeSettings settings, IngressConnections ingress)
+    private static void ConfigureKestrel(WebApplicationBuilder builder, NodeSettings settings, TlsSettings tls, ServerCertificate? certificate, IngressConnections ingress)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -145,13 +153,14 @@ public static class NodeHost
             // Bodies stream through; per-route limits belong to route policies, not to a global cap.
             kestrel.Limits.MaxRequestBodySize = null;
             settings.Limits.Apply(kestrel.Limits);
-            Listen(kestrel, settings.IngressHost, settings.IngressPort, HttpProtocols.Http1, ingress);
+            if (settings.IngressPort > 0) Listen(kestrel, settings.IngressHost, settings.IngressPort, HttpProtocols.Http1, ingress);
+            if (certificate is not null) ListenTls(kestrel, settings.IngressHost, tls, certificate, ingress);
             if (settings.H2cPort > 0) Listen(kestrel, settings.IngressHost, settings.H2cPort, HttpProtocols.Http2, ingress);
             Listen(kestrel, settings.AdminHost, settings.AdminPort, HttpProtocols.Http1, null);
         });
     }
 
-    private static void Listen(KestrelServerOptions kestrel, string host, int port, HttpProtocols protocols, IngressConnections? ingress)
+    private static void Listen(KestrelServerOptions kestrel, string host, int port, HttpProtocols protocols, IngressConnections? ingress, Action<ListenOptions>? configure = null)
     {
         if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) host = "127.0.0.1";
         var address = host is "0.0.0.0" or "*" ? IPAddress.Any : IPAddress.Parse(host);
@@ -159,8 +168,23 @@ public static class NodeHost
         {
             listen.Protocols = protocols;
             if (ingress is not null) listen.Use(ingress.Track);
+            configure?.Invoke(listen);
         });
     }
+
+    private static void ListenTls(KestrelServerOptions kestrel, string host, TlsSettings tls, ServerCertificate certificate, IngressConnections ingress) =>
+        Listen(kestrel, host, tls.Port, tls.Http2 ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1, ingress, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            // Read per handshake, so a reloaded certificate serves the next connection. Kestrel sets ALPN from the
+            // listener's protocols, then OnAuthenticate hands SslStream the leaf with its intermediates.
+            ServerCertificateSelector = (_, _) => certificate.Certificate,
+            OnAuthenticate = (_, ssl) =>
+            {
+                ssl.ServerCertificateSelectionCallback = null;
+                ssl.ServerCertificate = null;
+                ssl.ServerCertificateContext = certificate.Context;
+            },
+        }));
 
     private static void RegisterGauges(RouteTableHolder holder)
     {

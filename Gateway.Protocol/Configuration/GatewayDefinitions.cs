@@ -25,11 +25,15 @@ public sealed record GatewayDefinitions(ImmutableArray<UpstreamDefinition> Upstr
         return (definitions, [.. reader.Errors, .. definitions.Validate($"{root}.", kebabCase: true)]);
     }
 
-    /// <summary>Semantic errors across the whole set: each definition, duplicate names and ids, routes onto unknown upstreams.</summary>
-    public IReadOnlyList<ValidationError> Validate(string at = "", bool kebabCase = false)
+    /// <summary>
+    /// Semantic errors across the whole set: each definition, duplicate names and ids, routes onto upstreams that are
+    /// neither in the set nor among <paramref name="existingUpstreams"/> (those already stored elsewhere).
+    /// </summary>
+    public IReadOnlyList<ValidationError> Validate(string at = "", bool kebabCase = false, IEnumerable<string>? existingUpstreams = null)
     {
         var errors = new List<ValidationError>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var known = new HashSet<string>(existingUpstreams ?? [], StringComparer.Ordinal);
         for (var i = 0; i < Upstreams.Length; i++)
         {
             var upstreamAt = $"{at}upstreams[{i}]";
@@ -42,7 +46,7 @@ public sealed record GatewayDefinitions(ImmutableArray<UpstreamDefinition> Upstr
         for (var i = 0; i < Routes.Length; i++)
         {
             var routeAt = $"{at}routes[{i}]";
-            errors.AddRange(DefinitionValidator.ValidateRoute(Routes[i], names.Contains, routeAt, kebabCase));
+            errors.AddRange(DefinitionValidator.ValidateRoute(Routes[i], n => names.Contains(n) || known.Contains(n), routeAt, kebabCase));
             if (!string.IsNullOrEmpty(Routes[i].Id) && !ids.Add(Routes[i].Id))
                 errors.Add(new($"{routeAt}.id", $"route '{Routes[i].Id}' is defined twice"));
         }

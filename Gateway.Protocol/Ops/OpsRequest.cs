@@ -20,6 +20,12 @@ public sealed record OpsRequest
     /// <summary>Ask for structured frames (tables) instead of formatted lines where a command offers both.</summary>
     public bool Json { get; init; }
 
+    /// <summary>
+    /// Content of a file the client read for the command (<c>gateway routes apply FILE</c>): pbm reads the file where it
+    /// runs and sends the text, so a remote node never needs the file. Bounded by <see cref="OpsWire.MaxLineLength"/>.
+    /// </summary>
+    public string? Input { get; init; }
+
     /// <summary>True for a cancel frame: stop the running streaming command; every other field is ignored.</summary>
     public bool Cancel { get; init; }
 

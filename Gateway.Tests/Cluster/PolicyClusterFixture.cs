@@ -22,6 +22,9 @@ public sealed class PolicyClusterFixture : IAsyncLifetime
     /// <summary>Ingress and admin ports of each node.</summary>
     public List<(int Ingress, int Admin)> Ports { get; } = [];
 
+    /// <summary>HOST:PORT of node 1's pbm host (the others run none).</summary>
+    public string OpsTarget { get; private set; } = "";
+
     /// <summary>A client with a bounded timeout.</summary>
     public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -54,10 +57,12 @@ public sealed class PolicyClusterFixture : IAsyncLifetime
         {
             var ports = (FreePort.Next(), FreePort.Next());
             Ports.Add(ports);
+            var ops = i == 0 ? FreePort.Next() : 0;
+            if (i == 0) OpsTarget = $"127.0.0.1:{ops}";
             _nodes.Add(NodeProcess.Start("--config", _configFile,
                 "--set", "gateway.ingress.hostname=127.0.0.1", "--set", $"gateway.ingress.port={ports.Item1}",
                 "--set", $"gateway.admin.port={ports.Item2}", "--set", $"akka.remote.dot-netty.tcp.port={remotePorts[i]}",
-                "--set", $"akka.cluster.seed-nodes={seeds}"));
+                "--set", $"akka.cluster.seed-nodes={seeds}", "--set", $"gateway.ops.port={ops}"));
         }
 
         foreach (var (node, (_, admin)) in _nodes.Zip(Ports)) await Node.NodeProcessTests.WaitReadyAsync(Client, admin, node);

@@ -18,10 +18,13 @@ public sealed class PolicyClusterTests(PolicyClusterFixture cluster, ITestOutput
         var sent = new int[3];
         var clock = Stopwatch.StartNew();
         var tasks = new List<Task>();
+        Task<(int ExitCode, string Stdout, string Stderr)>? palette = null;
         for (var tick = 0; tick < 60; tick++)
         {
             var due = TimeSpan.FromMilliseconds(tick * 100) - clock.Elapsed;
             if (due > TimeSpan.Zero) await Task.Delay(due);
+            // Mid-run, what node 1's ops palette says about the limit it shares with the others.
+            if (tick == 40) palette = Support.PbmProcess.RunAsync([cluster.OpsTarget, "--json", "gateway", "ratelimits", "limited"]);
             var counting = clock.Elapsed >= TimeSpan.FromSeconds(2);
             foreach (var node in new[] { 0, 0, 0, 0, 0, 0, 0, 1, 1, 2 })
             {
@@ -43,6 +46,17 @@ public sealed class PolicyClusterTests(PolicyClusterFixture cluster, ITestOutput
         // (3 x 20/s) or no limit (100/s) would both break.
         Assert.InRange(total, (int)(20 * seconds * 0.6), (int)(20 * seconds * 1.4));
         Assert.True(admitted[0] > admitted[2], "the busiest node should hold the largest share");
+
+        // Node 1 takes 70% of the traffic: its demand is below the cluster's, and so is its share of the limit.
+        var (exit, stdout, stderr) = await palette!;
+        Assert.True(exit == 0, stderr);
+        output.WriteLine(stdout.Split('\n')[0]);
+        using var table = System.Text.Json.JsonDocument.Parse(stdout.Split('\n')[0]);
+        var row = table.RootElement.GetProperty("rows")[0];
+        double Rate(string column) => double.Parse(row.GetProperty(column).GetString()!.Split('/')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("cluster", row.GetProperty("scope").GetString());
+        Assert.True(Rate("cluster-demand") > Rate("node-demand") * 1.1, $"cluster demand {Rate("cluster-demand")} vs this node's {Rate("node-demand")}");
+        Assert.True(Rate("share") < 20, $"node 1's share {row.GetProperty("share").GetString()} of a 20/s limit");
     }
 
     [Fact]

@@ -38,6 +38,7 @@ public sealed class RateLimitTests
 
         var metrics = await gateway.Admin.GetStringAsync("/metrics");
         Assert.Contains("gateway_rate_limited_total{route=\"limited\"} 1", metrics);
+        Assert.Contains("gateway_rate_limit_admitted_total{route=\"limited\"} 4", metrics);
     }
 
     [Fact]

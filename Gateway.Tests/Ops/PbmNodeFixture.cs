@@ -12,6 +12,12 @@ public sealed class PbmNodeFixture : IAsyncLifetime
     /// <summary>The ops host's HOST:PORT.</summary>
     public string Target { get; private set; } = "";
 
+    /// <summary>Base URL of the node's ingress.</summary>
+    public string IngressUrl { get; private set; } = "";
+
+    /// <summary>Base URL of the node's admin port (/metrics).</summary>
+    public string AdminUrl { get; private set; } = "";
+
     /// <summary>Everything the node printed so far.</summary>
     public string NodeOutput => _node.Output;
 
@@ -36,6 +42,8 @@ public sealed class PbmNodeFixture : IAsyncLifetime
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         await Node.NodeProcessTests.WaitReadyAsync(client, admin, _node);
         Target = $"127.0.0.1:{ops}";
+        IngressUrl = $"http://127.0.0.1:{ingress}";
+        AdminUrl = $"http://127.0.0.1:{admin}";
     }
 
     /// <inheritdoc />

@@ -27,19 +27,25 @@ public sealed class LocalCluster : IDisposable
         Ports = Enumerable.Range(0, size).Select(_ => (Ingress: Next(), Admin: Next(), Remote: Next())).ToArray();
         _nodes = new NodeProcess?[size];
         _configFile = Path.Combine(DataDirectory, "cluster.conf");
-        // Lower join and failure-detection timings than the defaults, for a local cluster that starts and dies in seconds.
-        File.WriteAllText(_configFile, """
-            gateway { ingress.hostname = "127.0.0.1", logging.level = Information }
-            akka.cluster {
-              seed-node-timeout = 2s
-              retry-unsuccessful-join-after = 1s
-              split-brain-resolver.stable-after = 5s
-              failure-detector.acceptable-heartbeat-pause = 2s
-            }
-            """);
+        File.WriteAllText(_configFile, BaseConfig);
         Admin = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
         Client = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(1) }) { Timeout = TimeSpan.FromSeconds(10) };
     }
+
+    /// <summary>
+    /// The HOCON every node gets: loopback ingress, and lower join and failure-detection timings than the defaults, for a
+    /// local cluster that starts and dies in seconds. A test giving a node its own file starts the file with this.
+    /// </summary>
+    public const string BaseConfig = """
+        gateway { ingress.hostname = "127.0.0.1", logging.level = Information }
+        akka.cluster {
+          seed-node-timeout = 2s
+          retry-unsuccessful-join-after = 1s
+          split-brain-resolver.stable-after = 5s
+          failure-detector.acceptable-heartbeat-pause = 2s
+        }
+
+        """;
 
     /// <summary>Ports of node i.</summary>
     public (int Ingress, int Admin, int Remote)[] Ports { get; }
@@ -63,7 +69,10 @@ public sealed class LocalCluster : IDisposable
     public string IngressUrl(int i) => $"http://127.0.0.1:{Ports[i].Ingress}";
 
     /// <summary>Starts node i with the first node as the seed, and <paramref name="extraArgs"/> (e.g. <c>--set key=value</c>).</summary>
-    public void Start(int i, params string[] extraArgs)
+    public void Start(int i, params string[] extraArgs) => StartWithConfig(i, _configFile, extraArgs);
+
+    /// <summary>Starts node i with the first node as the seed, with <paramref name="configFile"/> (<see cref="BaseConfig"/> and more) and <paramref name="extraArgs"/>.</summary>
+    public void StartWithConfig(int i, string configFile, params string[] extraArgs)
     {
         var environment = new Dictionary<string, string>
         {
@@ -71,7 +80,7 @@ public sealed class LocalCluster : IDisposable
             ["GATEWAY_SEEDS"] = $"akka.tcp://gateway@127.0.0.1:{Ports[0].Remote}",
         };
         _nodes[i] = NodeProcess.Start(environment, [
-            "--config", _configFile,
+            "--config", configFile,
             "--set", $"gateway.ingress.port={Ports[i].Ingress}",
             "--set", $"gateway.admin.port={Ports[i].Admin}",
             "--set", $"akka.remote.dot-netty.tcp.port={Ports[i].Remote}",

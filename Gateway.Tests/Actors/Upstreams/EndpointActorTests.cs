@@ -79,5 +79,9 @@ public sealed class EndpointActorTests() : TestKit(Akka.Configuration.Configurat
         upstream.Tell(new EndpointEjected("u", endpoint.DestinationPrefix, TimeSpan.FromSeconds(5), "akka.tcp://gateway@10.9.9.9:4053", DateTime.UtcNow));
         await AwaitAssertAsync(() => Assert.Equal(BreakerState.Open, endpoint.State), Wait);
         Assert.Equal(BreakerState.Closed, runtime.Endpoints[0].State);
+
+        // One trip, not two: the ejection is not counted again here (which would double it and announce it back).
+        await AwaitAssertAsync(() => Assert.Equal(BreakerState.HalfOpen, endpoint.State), Wait);
+        Assert.Equal(1, endpoint.Trips);
     }
 }
