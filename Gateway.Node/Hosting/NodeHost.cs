@@ -32,7 +32,9 @@ public static class NodeHost
 {
     /// <summary>Builds the node for <paramref name="config"/> (see <see cref="NodeConfigLoader"/>).</summary>
     /// <exception cref="ConfigurationException">The config or its route and upstream definitions are invalid; the message lists every error.</exception>
-    public static WebApplication Build(Config config)
+    /// <param name="config">The node's layered config.</param>
+    /// <param name="time">Clock of the response cache (tests pass a manual one); the system clock when null.</param>
+    public static WebApplication Build(Config config, TimeProvider? time = null)
     {
         var settings = NodeSettings.FromConfig(config);
         var defaults = UpstreamDefaults.FromConfig(config);
@@ -41,6 +43,7 @@ public static class NodeHost
         var store = ConfigStoreSettings.FromConfig(config);
         var adminApi = AdminApiSettings.FromConfig(config);
         var clients = Gateway.Actors.RateLimiting.ClientAddressResolver.FromConfig(config);
+        var cache = new Gateway.Actors.Caching.ResponseCache(Gateway.Actors.Caching.CacheSettings.FromConfig(config), time ?? TimeProvider.System);
         var (definitions, errors) = GatewayDefinitions.FromConfig(config);
         if (errors.Count > 0)
             throw new ConfigurationException("invalid route or upstream definitions:\n  " + string.Join("\n  ", errors));
@@ -53,6 +56,7 @@ public static class NodeHost
         builder.Services.AddSingleton<RouteTableHolder>();
         builder.Services.AddSingleton<ConfigReplicaStatus>();
         builder.Services.AddSingleton<Gateway.Actors.RateLimiting.ClusterRateLimitRegistry>();
+        builder.Services.AddSingleton(cache);
         builder.Services.AddSingleton<IngressHandler>();
         builder.Services.AddSingleton(Observability.SerilogAccessLog.FromConfig(config));
         builder.Services.AddGatewayTracing(config);
