@@ -36,14 +36,17 @@ public sealed class ResponseCache : IDisposable
     /// <summary>The store of the L2 entries this node owns (filled and read by its cache entities).</summary>
     public CacheStore L2 { get; }
 
+    /// <summary>The cache's clock.</summary>
+    public TimeProvider Time => _time;
+
     /// <summary>Now, on the cache's clock.</summary>
     public DateTimeOffset Now => _time.GetUtcNow();
 
     /// <summary>Connects the L2 level once the cache region runs; until then every L1 miss goes upstream.</summary>
     public void AttachCluster(ICacheCluster cluster) => _cluster = cluster;
 
-    /// <summary>Removes what <paramref name="purge"/> selects from this node's L1 and L2 stores; returns how many entries went.</summary>
-    public int PurgeLocal(PurgeCache purge) => L1.Purge(purge) + L2.Purge(purge);
+    /// <summary>Removes what <paramref name="purge"/> selects from this node's L1 and L2 stores; returns how many entries went from each.</summary>
+    public (int L1, int L2) PurgeLocal(PurgeCache purge) => (L1.Purge(purge), L2.Purge(purge));
 
     /// <summary>Handles a request matched to <paramref name="route"/>, whose cache is <paramref name="cache"/>; <paramref name="path"/> is the routed path.</summary>
     internal async Task HandleAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CompiledCache cache, string path, string destination, long start)

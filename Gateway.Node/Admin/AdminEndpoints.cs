@@ -20,6 +20,7 @@ public static class AdminEndpoints
         endpoints.MapGet("/readyz", (ActorSystem system, RouteTableHolder table, ConfigReplicaStatus replica) => Readiness(system, table, replica)).RequireHost(host);
         endpoints.MapMetrics("/metrics").RequireHost(host);
         endpoints.MapConfigApi(host, api);
+        endpoints.MapCacheApi(host, api);
     }
 
     // Ready only when Up and the route table holds the replicated set as it stood after this node's rehydration.

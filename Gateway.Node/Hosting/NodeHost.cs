@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Hosting;
+using Gateway.Actors.Caching;
 using Gateway.Actors.ConfigStore;
 using Gateway.Actors.Forwarding;
 using Gateway.Actors.Ops;
@@ -83,6 +84,7 @@ public static class NodeHost
                 .AddGatewayOps(ops)
                 // The HOCON definitions become upserts through the route entities, once the journal is replayed.
                 .AddGatewayConfigStore(store, definitions)
+                .AddGatewayCache(cache)
                 .AddStartup((system, _) =>
                 {
                     // No seed nodes: this node is a cluster of one, so one machine runs the same code path as many.

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Gateway.Tests.Support;
 using Xunit;
 
@@ -207,6 +208,35 @@ public sealed class CachingTests : IAsyncLifetime
         Assert.Equal("BYPASS", Single(noStore, "X-Cache"));
         var (get, _) = await Get("/max-age/60/p");
         Assert.Equal("MISS", Single(get, "X-Cache"));
+    }
+
+    [Fact]
+    public async Task PurgeByPrefix_AndByKey_ThroughTheAdminApi()
+    {
+        foreach (var path in new[] { "/max-age/60/p/a", "/max-age/60/p/b?x=1", "/max-age/60/q" }) await Get(path);
+
+        using var byPrefix = await _gateway.Admin.DeleteAsync("/admin/cache?prefix=/max-age/60/p/");
+        Assert.Equal(HttpStatusCode.OK, byPrefix.StatusCode);
+        Assert.Contains("\"l1Removed\":2", await byPrefix.Content.ReadAsStringAsync());
+        Assert.Equal("MISS", Single((await Get("/max-age/60/p/a")).Response, "X-Cache"));
+        Assert.Equal("MISS", Single((await Get("/max-age/60/p/b?x=1")).Response, "X-Cache"));
+        Assert.Equal("HIT", Single((await Get("/max-age/60/q")).Response, "X-Cache"));
+
+        using var byKey = await _gateway.Admin.PostAsync("/admin/cache/purge", JsonContent.Create(new { key = "/max-age/60/p/b?x=1" }));
+        Assert.Equal(HttpStatusCode.OK, byKey.StatusCode);
+        Assert.Equal("MISS", Single((await Get("/max-age/60/p/b?x=1")).Response, "X-Cache"));
+        Assert.Equal("HIT", Single((await Get("/max-age/60/p/a")).Response, "X-Cache"));
+        Assert.Equal(3, _script.Hits("/max-age/60/p/b?x=1"));
+    }
+
+    [Theory]
+    [InlineData("/admin/cache")]
+    [InlineData("/admin/cache?prefix=api")]
+    [InlineData("/admin/cache?prefix=/a&key=/b")]
+    public async Task Purge_WithoutOneValidSelector_Is400(string url)
+    {
+        using var response = await _gateway.Admin.DeleteAsync(url);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     private async Task<(HttpResponseMessage Response, string Body)> Get(string path, string? authorization = null, string? language = null)
