@@ -33,7 +33,7 @@ public sealed class CompiledCache
         var sep = CacheKeys.Separator;
         var builder = new StringBuilder(_routeId.Length + path.Length + 64)
             .Append(_routeId).Append(sep)
-            .Append(_host ? request.Host.Value?.ToLowerInvariant() : "").Append(sep)
+            .Append(_host ? request.Host.Host.ToLowerInvariant() : "").Append(sep)
             .Append(path).Append(sep)
             .Append(_query ? request.QueryString.Value : "");
         foreach (var name in _headers) builder.Append(sep).Append(name).Append('=').Append(request.Headers[name].ToString());

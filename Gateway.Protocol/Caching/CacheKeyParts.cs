@@ -3,7 +3,7 @@ namespace Gateway.Protocol.Caching;
 /// <summary>The names a cache key part may have in <see cref="CacheDefinition.Key"/>.</summary>
 public static class CacheKeyParts
 {
-    /// <summary>The request's Host.</summary>
+    /// <summary>The request's host name (without the port: nodes behind one balancer listen on different ports).</summary>
     public const string Host = "host";
 
     /// <summary>The request path (always part of the key).</summary>

@@ -62,8 +62,8 @@ public sealed class LocalCluster : IDisposable
     /// <summary>Base URL of node i's ingress port.</summary>
     public string IngressUrl(int i) => $"http://127.0.0.1:{Ports[i].Ingress}";
 
-    /// <summary>Starts node i with the first node as the seed.</summary>
-    public void Start(int i)
+    /// <summary>Starts node i with the first node as the seed; <paramref name="extraArgs"/> are added to its command line (e.g. <c>--set k=v</c>).</summary>
+    public void Start(int i, params string[] extraArgs)
     {
         var environment = new Dictionary<string, string>
         {
@@ -71,10 +71,13 @@ public sealed class LocalCluster : IDisposable
             ["GATEWAY_SEEDS"] = $"akka.tcp://gateway@127.0.0.1:{Ports[0].Remote}",
         };
         _nodes[i] = NodeProcess.Start(environment,
+        [
             "--config", _configFile,
             "--set", $"gateway.ingress.port={Ports[i].Ingress}",
             "--set", $"gateway.admin.port={Ports[i].Admin}",
-            "--set", $"akka.remote.dot-netty.tcp.port={Ports[i].Remote}");
+            "--set", $"akka.remote.dot-netty.tcp.port={Ports[i].Remote}",
+            .. extraArgs,
+        ]);
     }
 
     /// <summary>Kills node i (no leave, no drain).</summary>
