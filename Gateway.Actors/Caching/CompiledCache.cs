@@ -11,6 +11,7 @@ public sealed class CompiledCache
     private readonly bool _query;
     private readonly string[] _headers;
     private readonly string _routeId;
+    private readonly Dictionary<string, Prometheus.Counter.Child> _results;
 
     /// <summary>Prepares <paramref name="definition"/> for route <paramref name="routeId"/>.</summary>
     public CompiledCache(string routeId, CacheDefinition definition)
@@ -22,6 +23,15 @@ public sealed class CompiledCache
         _query = parts.Contains(CacheKeyParts.Query);
         _headers = parts.Where(p => p.StartsWith(CacheKeyParts.HeaderPrefix, StringComparison.Ordinal))
             .Select(p => p[CacheKeyParts.HeaderPrefix.Length..]).ToArray();
+        // Looked up once here, not per request.
+        _results = new[] { CacheResults.Hit, CacheResults.HitCluster, CacheResults.Collapsed, CacheResults.Revalidated, CacheResults.Miss, CacheResults.Bypass }
+            .ToDictionary(r => r, r => CacheMetrics.Requests.WithLabels(routeId, r.ToLowerInvariant()), StringComparer.Ordinal);
+    }
+
+    /// <summary>Counts one request with X-Cache <paramref name="result"/>.</summary>
+    public void Count(string result)
+    {
+        if (_results.TryGetValue(result, out var counter)) counter.Inc();
     }
 
     /// <summary>The definition.</summary>

@@ -230,7 +230,7 @@ public sealed class ResponseCache : IDisposable
 
     private static string Weak(string etag) => etag.StartsWith("W/", StringComparison.Ordinal) ? etag[2..] : etag;
 
-    private static void Count(CompiledRoute route, string label) => CacheMetrics.Requests.WithLabels(route.Id, label.ToLowerInvariant()).Inc();
+    private static void Count(CompiledRoute route, string label) => route.Cache?.Count(label);
 
     /// <inheritdoc />
     public void Dispose()
