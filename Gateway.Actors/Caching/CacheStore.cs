@@ -23,7 +23,7 @@ public sealed class CacheStore : IDisposable
     /// <summary>Creates a store holding about <paramref name="sizeLimit"/> bytes.</summary>
     public CacheStore(long sizeLimit, TimeSpan staleRetention)
     {
-        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, sizeLimit), CompactionPercentage = 0.1 });
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, sizeLimit), CompactionPercentage = 0.1, TrackStatistics = true });
         _staleRetention = staleRetention;
     }
 
