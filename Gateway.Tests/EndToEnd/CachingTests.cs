@@ -229,6 +229,25 @@ public sealed class CachingTests : IAsyncLifetime
         Assert.Equal(3, _script.Hits("/max-age/60/p/b?x=1"));
     }
 
+    [Fact]
+    public async Task PbmCachePurge_RemovesTheEntry_AndStatsShowTheLevels()
+    {
+        await Get("/max-age/60/o/a");
+        using var connection = await Gateway.Tests.Ops.OpsTestConnection.OpenAsync(_gateway.OpsPort);
+
+        var stats = await connection.RunAsync("gateway cache stats");
+        var l1 = stats[0].Rows!.Value.Single(r => r[0] == "l1");
+        Assert.True(int.Parse(l1[1]) >= 1 && long.Parse(l1[2]) > 0, $"l1 row {string.Join(" ", l1)}");
+
+        var purge = await connection.RunAsync("gateway cache purge", null, "--key", "/max-age/60/o/a");
+        Assert.Contains("purged key /max-age/60/o/a: 1 L1", purge[0].Text);
+        Assert.Equal(0, purge[^1].ExitCode);
+        Assert.Equal("MISS", Single((await Get("/max-age/60/o/a")).Response, "X-Cache"));
+
+        var usage = await connection.RunAsync("gateway cache purge", null, "api");
+        Assert.Equal(2, usage[^1].ExitCode);
+    }
+
     [Theory]
     [InlineData("/admin/cache")]
     [InlineData("/admin/cache?prefix=api")]
