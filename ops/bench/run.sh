@@ -6,6 +6,8 @@
 # Environment (all optional):
 #   TARGETS="direct yarp gateway"  which targets to measure, in this order within a round; also
 #                                  gateway-cached: the same gateway process, a cached route (hits)
+#                                  gateway-log: a second gateway with the access log on (to a file)
+#   ACCESS_LOG_SAMPLE=1.0          sample rate of gateway-log's access log (0-1)
 #   ROUNDS=5                       interleaved measured rounds per target
 #   DURATION=10                    seconds of wrk load per round
 #   GAP=3                          idle seconds between two measured runs
@@ -34,6 +36,7 @@ WARMUP_LOAD=${WARMUP_LOAD:-3}
 WARMUP_IDLE=${WARMUP_IDLE:-5}
 CONNECTIONS=${CONNECTIONS:-64}
 URL_PATH=${URL_PATH:-/ping}
+ACCESS_LOG_SAMPLE=${ACCESS_LOG_SAMPLE:-1.0}
 READY_TIMEOUT=${READY_TIMEOUT:-60}
 GATEWAY_ARGS=${GATEWAY_ARGS:-}
 SKIP_BUILD=${SKIP_BUILD:-0}
@@ -58,7 +61,7 @@ has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
 needs_gateway() { has_target gateway || has_target gateway-cached; }
 
 for t in $TARGETS; do
-  case $t in direct|yarp|gateway|gateway-cached) ;; *) die "unknown target '$t' in TARGETS (use direct, yarp, gateway, gateway-cached)";; esac
+  case $t in direct|yarp|gateway|gateway-log|gateway-cached) ;; *) die "unknown target '$t' in TARGETS (use direct, yarp, gateway, gateway-log, gateway-cached)";; esac
 done
 [[ -n ${TARGETS// /} ]] || die "TARGETS is empty"
 for v in ROUNDS DURATION GAP WARMUP_CYCLES WARMUP_LOAD WARMUP_IDLE CONNECTIONS READY_TIMEOUT QUIET_WAIT NOISE_LIMIT RETRIES; do
@@ -344,15 +347,17 @@ start_yarp() {
   log "YARP baseline on 127.0.0.1:$port (CPU $PROXY_CPU, pid ${PID[yarp]})"
 }
 
+# Starts a gateway node as target $1 with the extra HOCON $2 inside gateway { }.
 start_gateway() {
-  local ingress admin
+  local t=$1 extra_hocon=${2:-} ingress admin
   ingress=$(pick_port)
   admin=$(pick_port)
-  cat >"$RUNDIR/gateway.conf" <<EOF
+  cat >"$RUNDIR/$t.conf" <<EOF
 gateway {
   ingress { hostname = "127.0.0.1", port = $ingress }
   admin { hostname = "127.0.0.1", port = $admin }
   logging { level = Warning }
+  $extra_hocon
   upstreams = [ { name = bench, endpoints = [ { url = "http://127.0.0.1:$NGINX_PORT" } ] } ]
   routes = [
     { id = all, path = "/{**rest}", upstream = bench }
@@ -364,18 +369,23 @@ gateway {
 EOF
   local -a extra=()
   if [[ -n $GATEWAY_ARGS ]]; then read -r -a extra <<<"$GATEWAY_ARGS"; fi
-  taskset -c "$PROXY_CPU" dotnet "$GATEWAY_DLL" --config "$RUNDIR/gateway.conf" "${extra[@]}" \
-    >"$RUNDIR/gateway.log" 2>&1 &
-  PID[gateway]=$!
-  STARTED_PIDS+=("${PID[gateway]}")
-  URL[gateway]="http://127.0.0.1:$ingress$URL_PATH"
-  URL[gateway-cached]="http://127.0.0.1:$ingress/cached$URL_PATH"
-  wait_for_200 "gateway /readyz" "http://127.0.0.1:$admin/readyz" "${PID[gateway]}" "$RUNDIR/gateway.log"
-  wait_for_200 "gateway proxying" "${URL[gateway]}" "${PID[gateway]}" "$RUNDIR/gateway.log"
-  wait_for_200 "gateway cached route" "${URL[gateway-cached]}" "${PID[gateway]}" "$RUNDIR/gateway.log"
-  [[ $(curl -s -D - -o /dev/null "${URL[gateway-cached]}" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-cache" { print $2 }') == HIT ]] \
-    || die "the cached route does not answer X-Cache: HIT"
-  log "gateway on 127.0.0.1:$ingress, admin 127.0.0.1:$admin (CPU $PROXY_CPU, pid ${PID[gateway]})"
+  # Each gateway gets its own data dir (its SQLite journal) and remoting port so that two can run
+  # side by side; the pbm host is off (idle, it would cost nothing, but two would share port 9110).
+  GATEWAY_DATA_DIR="$RUNDIR/data-$t" GATEWAY_PORT_REMOTE=$(pick_port) GATEWAY_OPS_PORT=0 taskset -c "$PROXY_CPU" dotnet "$GATEWAY_DLL" --config "$RUNDIR/$t.conf" "${extra[@]}" \
+    >"$RUNDIR/$t.log" 2>&1 &
+  PID[$t]=$!
+  STARTED_PIDS+=("${PID[$t]}")
+  URL[$t]="http://127.0.0.1:$ingress$URL_PATH"
+  wait_for_200 "$t /readyz" "http://127.0.0.1:$admin/readyz" "${PID[$t]}" "$RUNDIR/$t.log"
+  wait_for_200 "$t proxying" "${URL[$t]}" "${PID[$t]}" "$RUNDIR/$t.log"
+  if [[ $t == gateway ]]; then
+    # gateway-cached is this same process's cached route; measured only once it answers from the cache.
+    URL[gateway-cached]="http://127.0.0.1:$ingress/cached$URL_PATH"
+    wait_for_200 "gateway cached route" "${URL[gateway-cached]}" "${PID[$t]}" "$RUNDIR/$t.log"
+    [[ $(curl -s -D - -o /dev/null "${URL[gateway-cached]}" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-cache" { print $2 }') == HIT ]] \
+      || die "the cached route does not answer X-Cache: HIT"
+  fi
+  log "$t on 127.0.0.1:$ingress, admin 127.0.0.1:$admin (CPU $PROXY_CPU, pid ${PID[$t]})"
 }
 
 # Tiered JIT promotes hot methods only when the core has idle moments (shared/BENCH.md), so each
@@ -407,7 +417,7 @@ column_of() { awk -v c="$2" '{ print $c }' "$RUNDIR/rounds-$1.txt"; }
 
 ensure_tools
 
-if needs_gateway && [[ ! -f $GATEWAY_PROJECT ]]; then
+if { needs_gateway || has_target gateway-log; } && [[ ! -f $GATEWAY_PROJECT ]]; then
   die "gateway project not found at ${GATEWAY_PROJECT#"$ROOT"/}: it is not in this checkout yet. Run with TARGETS=\"direct yarp\" to measure the baselines only."
 fi
 
@@ -415,7 +425,7 @@ if has_target yarp; then
   if [[ $SKIP_BUILD != 1 ]]; then build "$YARP_PROJECT" YarpBaseline; fi
   [[ -f $YARP_DLL ]] || die "missing $YARP_DLL (build it or unset SKIP_BUILD)"
 fi
-if needs_gateway; then
+if needs_gateway || has_target gateway-log; then
   if [[ $SKIP_BUILD != 1 ]]; then build "$GATEWAY_PROJECT" Gateway.Node; fi
   [[ -f $GATEWAY_DLL ]] || die "missing $GATEWAY_DLL (build it or unset SKIP_BUILD)"
 fi
@@ -436,7 +446,10 @@ fi
 # nginx is always needed: it is the upstream of both proxies.
 start_nginx
 if has_target yarp; then start_yarp; fi
-if needs_gateway; then start_gateway; fi
+if needs_gateway; then start_gateway gateway; fi
+if has_target gateway-log; then
+  start_gateway gateway-log "access-log { enabled = on, sample-rate = $ACCESS_LOG_SAMPLE, path = \"$RUNDIR/access.log\" }"
+fi
 
 for t in $TARGETS; do
   if [[ $t != direct ]]; then warm_up "$t"; fi
@@ -489,6 +502,7 @@ label() {
     yarp) echo "YARP 2.3 baseline";;
     gateway) echo "gateway";;
     gateway-cached) echo "gateway, cached route (L1 hits)";;
+    gateway-log) echo "gateway, access log at $ACCESS_LOG_SAMPLE";;
   esac
 }
 
@@ -512,6 +526,10 @@ TABLE="$RUNDIR/table.md"
       "$(label "$t")" "$rmed" "$rmin" "$rmax" "$p50" "$p99" "$errs" "$rss" \
       "$(ratio "$t" direct)" "$(ratio "$t" yarp)"
   done
+  if has_target gateway && has_target gateway-log; then
+    echo
+    echo "Access log at $ACCESS_LOG_SAMPLE / gateway without it: $(ratio gateway-log gateway) of the requests per second."
+  fi
   echo
   gc=""
   if has_target yarp; then
@@ -521,7 +539,7 @@ TABLE="$RUNDIR/table.md"
     [[ -n $yarp_gc ]] || gc+="$(gc_mode "$YARP_DLL")"
     gc+="; "
   fi
-  if needs_gateway; then gc+="gateway: $(gc_mode "$GATEWAY_DLL"); "; fi
+  if needs_gateway || has_target gateway-log; then gc+="gateway: $(gc_mode "$GATEWAY_DLL"); "; fi
   echo "Env: cores idle before start CPU0 ${START_IDLE0}% / CPU1 ${START_IDLE1}% (other processes during kept runs: at most ${MAX_NOISE}% of a core; $RETRIED noisy runs redone);" \
     "GC ${gc:-n/a; }rounds $ROUNDS x ${DURATION}s interleaved ($TARGETS), gap ${GAP}s;" \
     "warm-up $WARMUP_CYCLES x (${WARMUP_LOAD}s load, ${WARMUP_IDLE}s idle) per .NET process;" \
