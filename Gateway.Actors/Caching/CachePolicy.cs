@@ -45,14 +45,16 @@ public static class CachePolicy
         var vary = ParseVary(facts.Vary);
         if (vary.Contains("*")) return StoreDecision.No("Vary: *");
 
+        var noCache = cc is { NoCache: true };
+        var hasValidator = facts.ETag is not null || facts.LastModified is not null;
         var lifetime = ExplicitLifetime(cc, facts.Expires, facts.Date, now);
         var isExplicit = lifetime is not null;
         lifetime ??= route.DefaultTtl;
+        // A no-cache response is revalidated on every use, so its freshness never matters: it is stored without one.
+        if (lifetime is null && noCache && hasValidator) lifetime = TimeSpan.Zero;
         if (!IsStorableStatus(facts.Status, isExplicit)) return StoreDecision.No($"status {facts.Status}");
         if (lifetime is null) return StoreDecision.No("no freshness (max-age, s-maxage, Expires) and no default-ttl");
 
-        var noCache = cc is { NoCache: true };
-        var hasValidator = facts.ETag is not null || facts.LastModified is not null;
         // Without a validator a response that must be revalidated (or is stale on arrival) could only ever be refetched.
         if ((noCache || lifetime <= TimeSpan.Zero) && !hasValidator) return StoreDecision.No(noCache ? "no-cache without validator" : "stale on arrival");
         return new StoreDecision(true, "", lifetime.Value, ParseAge(facts.Age), noCache, vary);

@@ -153,6 +153,21 @@ public sealed class CachingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NoCacheWithLastModified_IsRevalidatedOnEveryUse()
+    {
+        var (first, body) = await Get("/no-cache");
+        Assert.Equal("MISS", Single(first, "X-Cache"));
+        for (var i = 0; i < 2; i++)
+        {
+            var (again, againBody) = await Get("/no-cache");
+            Assert.Equal("REVALIDATED", Single(again, "X-Cache"));
+            Assert.Equal(body, againBody);
+        }
+        Assert.Equal(3, _script.Hits("/no-cache"));
+        Assert.Equal(2, _script.Conditionals);
+    }
+
+    [Fact]
     public async Task ClientConditional_OnAHit_Gets304()
     {
         await Get("/etag");

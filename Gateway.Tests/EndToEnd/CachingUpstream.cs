@@ -6,7 +6,7 @@ namespace Gateway.Tests.EndToEnd;
 /// <summary>
 /// An upstream for the cache tests that counts the requests it gets by path and answers with the caching headers the
 /// path names: <c>/max-age/{s}/..</c>, <c>/no-store</c>, <c>/private</c>, <c>/none</c>, <c>/vary</c> (on Accept-Language),
-/// <c>/etag</c> (304 to its own ETag), <c>/slow</c> (300 ms, max-age 60), <c>/big/{bytes}</c>, <c>/cookie</c>.
+/// <c>/etag</c> (304 to its own ETag), <c>/no-cache</c> (304 to its own Last-Modified), <c>/slow</c> (300 ms, max-age 60), <c>/big/{bytes}</c>, <c>/cookie</c>.
 /// Every body names how many times the path was fetched, so a test sees which fetch a response came from.
 /// </summary>
 public sealed class CachingUpstream
@@ -51,6 +51,16 @@ public sealed class CachingUpstream
                 {
                     Interlocked.Increment(ref Conditionals);
                     headers.CacheControl = "max-age=60";
+                    context.Response.StatusCode = StatusCodes.Status304NotModified;
+                    return;
+                }
+                break;
+            case "no-cache":
+                headers.CacheControl = "no-cache";
+                headers.LastModified = "Mon, 23 Nov 2026 10:00:00 GMT";
+                if (request.Headers.IfModifiedSince == "Mon, 23 Nov 2026 10:00:00 GMT")
+                {
+                    Interlocked.Increment(ref Conditionals);
                     context.Response.StatusCode = StatusCodes.Status304NotModified;
                     return;
                 }

@@ -95,6 +95,9 @@ public sealed class CachePolicyTests
         Assert.True(withETag.Store);
         Assert.True(withETag.NoCache);
         Assert.True(Decide(new ResponseFacts(200, "max-age=0", LastModified: "Mon, 23 Nov 2026 11:00:00 GMT")).Store);
+        // Without any freshness: stored all the same, since every use asks the upstream first.
+        Assert.True(Decide(new ResponseFacts(200, "no-cache", ETag: "\"a\"")).Store);
+        Assert.False(Decide(new ResponseFacts(200, "no-cache")).Store);
     }
 
     [Fact]
