@@ -21,10 +21,12 @@ public sealed partial class IngressHandler
     private readonly IHttpForwarder _forwarder;
     private readonly ILogger<IngressHandler> _log;
     private readonly IAccessLog _accessLog;
+    private readonly Caching.ResponseCache? _cache;
 
-    /// <summary>Creates the handler over the node's route table.</summary>
-    public IngressHandler(RouteTableHolder table, IHttpForwarder forwarder, ILogger<IngressHandler> log, IAccessLog accessLog)
+    /// <summary>Creates the handler over the node's route table, with the node's response cache for routes that have one.</summary>
+    public IngressHandler(RouteTableHolder table, IHttpForwarder forwarder, ILogger<IngressHandler> log, IAccessLog accessLog, Caching.ResponseCache? cache = null)
     {
+        _cache = cache;
         _table = table;
         _forwarder = forwarder;
         _log = log;
@@ -59,10 +61,24 @@ public sealed partial class IngressHandler
         }
         if (route.RateLimiter?.TryAdmit(context) is { } retryAfter) return RateLimitedAsync(context, route, retryAfter, start);
         var destination = route.Rewriter.Rewrite(path, captures[..match.CaptureCount]);
-        var proxy = new ProxyRequest(context, route, destination, RequestIdentity.RequestId(request), RequestIdentity.TraceParent(request));
-        var upstream = route.Upstream;
-        if (!upstream.Pipeline.TryEnqueue(proxy)) return ShedAsync(proxy, start);
+        if (route.Cache is { } cache && _cache is not null) return _cache.HandleAsync(this, context, route, cache, path, destination, start);
+        return ProxyAsync(context, route, destination, start, null);
+    }
+
+    /// <summary>Queues the request on its upstream's pipeline (or sheds it) and forwards it once admitted.</summary>
+    internal Task ProxyAsync(HttpContext context, CompiledRoute route, string destination, long start, Caching.CacheFill? cache)
+    {
+        var request = context.Request;
+        var proxy = new ProxyRequest(context, route, destination, RequestIdentity.RequestId(request), RequestIdentity.TraceParent(request)) { Cache = cache };
+        if (!route.Upstream.Pipeline.TryEnqueue(proxy)) return ShedAsync(proxy, start);
         return ForwardAsync(proxy, start);
+    }
+
+    /// <summary>Records a request answered without the upstream (a cache hit): metrics and access log.</summary>
+    internal void RecordServed(HttpContext context, CompiledRoute route, int status, long start)
+    {
+        route.Metrics.Record(status, start);
+        if (_accessLog.ShouldLog()) WriteAccess(context, route.Id, null, status, start, RequestIdentity.RequestId(context.Request), null);
     }
 
     private async Task ForwardAsync(ProxyRequest proxy, long start)

@@ -45,6 +45,9 @@ public sealed class ProxyRequest : HttpTransformer
     /// <summary>The traceparent sent on the current try: the upstream span's when tracing is on, else <see cref="TraceParent"/>.</summary>
     public string? OutgoingTraceParent { get; internal set; }
 
+    /// <summary>The response cache's part in this request (cached routes only), or null.</summary>
+    public Caching.CacheFill? Cache { get; internal init; }
+
     /// <summary>The endpoint of the last try, for the access log.</summary>
     public Upstreams.EndpointState? Endpoint { get; internal set; }
 
@@ -109,11 +112,21 @@ public sealed class ProxyRequest : HttpTransformer
             return ValueTask.FromResult(false);
         }
 
+        if (Cache is { } fill && !fill.OnResponse(proxyResponse)) return fill.ServeRefreshedAsync(httpContext);
         var copied = base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var headers = httpContext.Response.Headers;
         headers["X-Request-Id"] = RequestId;
         Route.ResponseHeaders.Apply(headers);
+        Cache?.OnHeadersCopied(headers);
         return copied;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask TransformResponseTrailersAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken)
+    {
+        // Called only once the whole body was copied: what the cache captured is complete.
+        Cache?.OnBodyComplete();
+        return base.TransformResponseTrailersAsync(httpContext, proxyResponse, cancellationToken);
     }
 
     private async ValueTask Await(ValueTask copied, HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix)
@@ -147,5 +160,6 @@ public sealed class ProxyRequest : HttpTransformer
         headers.Remove("traceparent");
         headers.TryAddWithoutValidation("traceparent", OutgoingTraceParent ?? TraceParent);
         Route.RequestHeaders.Apply(proxyRequest);
+        Cache?.ShapeRequest(headers);
     }
 }

@@ -14,6 +14,7 @@ public sealed class OpsCatalog
     [
         ClusterPalette.Palette,
         GatewayPalette.Palette,
+        CachePalette.Palette,
         LogPalette.Palette,
         ActorPalette.Palette,
         CorePalette.Palette,

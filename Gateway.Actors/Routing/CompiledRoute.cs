@@ -21,6 +21,7 @@ public sealed class CompiledRoute
         ResponseHeaders = new CompiledHeaderTransforms(definition.ResponseHeaders);
         ForwarderConfig = new ForwarderRequestConfig { ActivityTimeout = definition.Timeout ?? upstream.RequestTimeout };
         Metrics = new RouteMetrics(Id, upstream.Name);
+        Cache = definition.Cache is { } cache ? new Caching.CompiledCache(definition.Id, cache) : null;
     }
 
     /// <summary>The accepted definition.</summary>
@@ -49,6 +50,9 @@ public sealed class CompiledRoute
 
     /// <summary>The route's rate limiter, or null.</summary>
     public RateLimiting.IRouteRateLimiter? RateLimiter { get; }
+
+    /// <summary>The route's response cache, or null.</summary>
+    public Caching.CompiledCache? Cache { get; }
 
     /// <summary>Metric children.</summary>
     public RouteMetrics Metrics { get; }

@@ -22,6 +22,7 @@ public static class AdminEndpoints
             Readiness(system, table, replica, drain, ingress)).RequireHost(host);
         endpoints.MapMetrics("/metrics").RequireHost(host);
         endpoints.MapConfigApi(host, api);
+        endpoints.MapCacheApi(host, api);
     }
 
     // Ready only when Up, the route table holds the replicated set as it stood after this node's rehydration, the ingress is

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Hosting;
+using Gateway.Actors.Caching;
 using Gateway.Actors.ConfigStore;
 using Gateway.Actors.Forwarding;
 using Gateway.Actors.Ops;
@@ -38,7 +39,9 @@ public static class NodeHost
 {
     /// <summary>Builds the node for <paramref name="config"/> (see <see cref="NodeConfigLoader"/>).</summary>
     /// <exception cref="ConfigurationException">The config or its route and upstream definitions are invalid; the message lists every error.</exception>
-    public static WebApplication Build(Config config)
+    /// <param name="config">The node's layered config.</param>
+    /// <param name="time">Clock of the response cache (tests pass a manual one); the system clock when null.</param>
+    public static WebApplication Build(Config config, TimeProvider? time = null)
     {
         var settings = NodeSettings.FromConfig(config);
         var tls = TlsSettings.FromConfig(config);
@@ -50,6 +53,7 @@ public static class NodeHost
         var store = ConfigStoreSettings.FromConfig(config);
         var adminApi = AdminApiSettings.FromConfig(config);
         var clients = Gateway.Actors.RateLimiting.ClientAddressResolver.FromConfig(config);
+        var cache = new Gateway.Actors.Caching.ResponseCache(Gateway.Actors.Caching.CacheSettings.FromConfig(config), time ?? TimeProvider.System);
         var (definitions, errors) = GatewayDefinitions.FromConfig(config);
         if (errors.Count > 0)
             throw new ConfigurationException("invalid route or upstream definitions:\n  " + string.Join("\n  ", errors));
@@ -65,6 +69,7 @@ public static class NodeHost
         builder.Services.AddSingleton<RouteTableHolder>();
         builder.Services.AddSingleton<ConfigReplicaStatus>();
         builder.Services.AddSingleton<Gateway.Actors.RateLimiting.ClusterRateLimitRegistry>();
+        builder.Services.AddSingleton(cache);
         builder.Services.AddSingleton<IngressHandler>();
         builder.Services.AddSingleton(Observability.SerilogAccessLog.FromConfig(config));
         builder.Services.AddGatewayTracing(config);
@@ -92,6 +97,7 @@ public static class NodeHost
                 .AddGatewayOps(ops)
                 // The HOCON definitions become upserts through the route entities, once the journal is replayed.
                 .AddGatewayConfigStore(store, definitions)
+                .AddGatewayCache(cache)
                 .AddStartup((system, _) =>
                 {
                     // No seed nodes: this node is a cluster of one, so one machine runs the same code path as many.

@@ -44,6 +44,9 @@ public sealed record RouteDefinition : Cluster.IGatewayMessage
     /// <summary>Rate limit of the route; null admits everything.</summary>
     public RateLimitDefinition? RateLimit { get; init; }
 
+    /// <summary>Response cache of the route; null caches nothing.</summary>
+    public Caching.CacheDefinition? Cache { get; init; }
+
     /// <summary>Version assigned by the route's owner; 0 for a definition not yet accepted.</summary>
     public long Version { get; init; }
 }

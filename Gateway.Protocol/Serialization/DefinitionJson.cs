@@ -39,6 +39,7 @@ public static class DefinitionJson
         if (route.MaxRequestBodySize is { } maxBody) obj["maxRequestBodySize"] = maxBody;
         if (route.AllowEncodedSlashes) obj["allowEncodedSlashes"] = true;
         if (route.RateLimit is { } limit) obj["rateLimit"] = ToJson(limit);
+        if (route.Cache is { } cache) obj["cache"] = CacheDefinitionJson.ToJson(cache);
         obj["version"] = route.Version;
         return obj;
     }

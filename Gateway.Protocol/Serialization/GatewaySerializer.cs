@@ -41,6 +41,11 @@ public sealed class GatewaySerializer : SerializerWithStringManifest
         [typeof(DefinitionNotFound)] = "definition-not-found",
         [typeof(UpstreamInUse)] = "upstream-in-use",
         [typeof(EndpointEjected)] = "endpoint-ejected",
+        [typeof(Caching.GetCachedResponse)] = "get-cached-response",
+        [typeof(Caching.CachedResponseFound)] = "cached-response-found",
+        [typeof(Caching.CachedResponseMissing)] = "cached-response-missing",
+        [typeof(Caching.StoreCachedResponse)] = "store-cached-response",
+        [typeof(Caching.PurgeCache)] = "purge-cache",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest = ManifestByType.ToFrozenDictionary(kv => kv.Value, kv => kv.Key);

@@ -47,6 +47,9 @@ public static partial class DefinitionValidator
         if (route.RateLimit is { } limit)
             ValidateRateLimit(limit, F("rateLimit"), errors);
 
+        if (route.Cache is { } cache)
+            ValidateCache(cache, F("cache"), kebabCase, errors);
+
         ValidateHeaders(route.RequestHeaders, F("requestHeaders"), kebabCase, errors);
         ValidateHeaders(route.ResponseHeaders, F("responseHeaders"), kebabCase, errors);
         return errors;

@@ -50,7 +50,9 @@ public sealed class TestGateway : IAsyncDisposable
 
     /// <summary>Starts a node with <paramref name="gatewayHocon"/> (the body of a <c>gateway { }</c> block) and waits until it is ready.</summary>
     /// <remarks>Each node gets its own empty data directory (its SQLite journal), removed on dispose.</remarks>
-    public static async Task<TestGateway> StartAsync(string gatewayHocon)
+    /// <param name="gatewayHocon">The body of the node's <c>gateway { }</c> block.</param>
+    /// <param name="time">Clock of the node's response cache; the system clock when null.</param>
+    public static async Task<TestGateway> StartAsync(string gatewayHocon, TimeProvider? time = null)
     {
         var data = Path.Combine(Path.GetTempPath(), "gateway-test-" + Guid.NewGuid().ToString("N"));
         var ingress = FreePort.Next();
@@ -68,7 +70,7 @@ public sealed class TestGateway : IAsyncDisposable
             }
             akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
             """);
-        var app = NodeHost.Build(node.WithFallback(NodeConfigLoader.Defaults));
+        var app = NodeHost.Build(node.WithFallback(NodeConfigLoader.Defaults), time);
         await app.StartAsync();
         var gateway = new TestGateway(app, ingress, admin, h2c, ops, data);
         await gateway.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));

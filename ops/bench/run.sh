@@ -5,6 +5,7 @@
 #
 # Environment (all optional):
 #   TARGETS="direct yarp gateway"  which targets to measure, in this order within a round; also
+#                                  gateway-cached: the same gateway process, a cached route (hits)
 #                                  gateway-log: a second gateway with the access log on (to a file)
 #   ACCESS_LOG_SAMPLE=1.0          sample rate of gateway-log's access log (0-1)
 #   ROUNDS=5                       interleaved measured rounds per target
@@ -56,9 +57,11 @@ log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
+# Both gateway targets are served by one gateway process.
+needs_gateway() { has_target gateway || has_target gateway-cached; }
 
 for t in $TARGETS; do
-  case $t in direct|yarp|gateway|gateway-log) ;; *) die "unknown target '$t' in TARGETS (use direct, yarp, gateway, gateway-log)";; esac
+  case $t in direct|yarp|gateway|gateway-log|gateway-cached) ;; *) die "unknown target '$t' in TARGETS (use direct, yarp, gateway, gateway-log, gateway-cached)";; esac
 done
 [[ -n ${TARGETS// /} ]] || die "TARGETS is empty"
 for v in ROUNDS DURATION GAP WARMUP_CYCLES WARMUP_LOAD WARMUP_IDLE CONNECTIONS READY_TIMEOUT QUIET_WAIT NOISE_LIMIT RETRIES; do
@@ -356,7 +359,12 @@ gateway {
   logging { level = Warning }
   $extra_hocon
   upstreams = [ { name = bench, endpoints = [ { url = "http://127.0.0.1:$NGINX_PORT" } ] } ]
-  routes = [ { id = all, path = "/{**rest}", upstream = bench } ]
+  routes = [
+    { id = all, path = "/{**rest}", upstream = bench }
+    # gateway-cached: nginx sends no Cache-Control, so the route gives its responses an hour.
+    { id = cached, path = "/cached/{**rest}", upstream = bench, rewrite { strip-prefix = "/cached" }
+      cache { default-ttl = 1h } }
+  ]
 }
 EOF
   local -a extra=()
@@ -370,6 +378,13 @@ EOF
   URL[$t]="http://127.0.0.1:$ingress$URL_PATH"
   wait_for_200 "$t /readyz" "http://127.0.0.1:$admin/readyz" "${PID[$t]}" "$RUNDIR/$t.log"
   wait_for_200 "$t proxying" "${URL[$t]}" "${PID[$t]}" "$RUNDIR/$t.log"
+  if [[ $t == gateway ]]; then
+    # gateway-cached is this same process's cached route; measured only once it answers from the cache.
+    URL[gateway-cached]="http://127.0.0.1:$ingress/cached$URL_PATH"
+    wait_for_200 "gateway cached route" "${URL[gateway-cached]}" "${PID[$t]}" "$RUNDIR/$t.log"
+    [[ $(curl -s -D - -o /dev/null "${URL[gateway-cached]}" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-cache" { print $2 }') == HIT ]] \
+      || die "the cached route does not answer X-Cache: HIT"
+  fi
   log "$t on 127.0.0.1:$ingress, admin 127.0.0.1:$admin (CPU $PROXY_CPU, pid ${PID[$t]})"
 }
 
@@ -402,7 +417,7 @@ column_of() { awk -v c="$2" '{ print $c }' "$RUNDIR/rounds-$1.txt"; }
 
 ensure_tools
 
-if { has_target gateway || has_target gateway-log; } && [[ ! -f $GATEWAY_PROJECT ]]; then
+if { needs_gateway || has_target gateway-log; } && [[ ! -f $GATEWAY_PROJECT ]]; then
   die "gateway project not found at ${GATEWAY_PROJECT#"$ROOT"/}: it is not in this checkout yet. Run with TARGETS=\"direct yarp\" to measure the baselines only."
 fi
 
@@ -410,7 +425,7 @@ if has_target yarp; then
   if [[ $SKIP_BUILD != 1 ]]; then build "$YARP_PROJECT" YarpBaseline; fi
   [[ -f $YARP_DLL ]] || die "missing $YARP_DLL (build it or unset SKIP_BUILD)"
 fi
-if has_target gateway || has_target gateway-log; then
+if needs_gateway || has_target gateway-log; then
   if [[ $SKIP_BUILD != 1 ]]; then build "$GATEWAY_PROJECT" Gateway.Node; fi
   [[ -f $GATEWAY_DLL ]] || die "missing $GATEWAY_DLL (build it or unset SKIP_BUILD)"
 fi
@@ -431,7 +446,7 @@ fi
 # nginx is always needed: it is the upstream of both proxies.
 start_nginx
 if has_target yarp; then start_yarp; fi
-if has_target gateway; then start_gateway gateway; fi
+if needs_gateway; then start_gateway gateway; fi
 if has_target gateway-log; then
   start_gateway gateway-log "access-log { enabled = on, sample-rate = $ACCESS_LOG_SAMPLE, path = \"$RUNDIR/access.log\" }"
 fi
@@ -486,6 +501,7 @@ label() {
     direct) echo "direct (nginx)";;
     yarp) echo "YARP 2.3 baseline";;
     gateway) echo "gateway";;
+    gateway-cached) echo "gateway, cached route (L1 hits)";;
     gateway-log) echo "gateway, access log at $ACCESS_LOG_SAMPLE";;
   esac
 }
@@ -504,7 +520,7 @@ TABLE="$RUNDIR/table.md"
     if [[ $t == direct ]]; then
       rss="-"
     else
-      rss=$(awk -v k="$(peak_rss_kb "${PID[$t]}")" 'BEGIN { printf "%.0f MB", k / 1024 }')
+      rss=$(awk -v k="$(peak_rss_kb "${PID[${t%-cached}]}")" 'BEGIN { printf "%.0f MB", k / 1024 }')
     fi
     printf '| %s | %.0f (%.0f–%.0f) | %.2f ms | %.2f ms | %s | %s | %s | %s |\n' \
       "$(label "$t")" "$rmed" "$rmin" "$rmax" "$p50" "$p99" "$errs" "$rss" \
@@ -523,7 +539,7 @@ TABLE="$RUNDIR/table.md"
     [[ -n $yarp_gc ]] || gc+="$(gc_mode "$YARP_DLL")"
     gc+="; "
   fi
-  if has_target gateway || has_target gateway-log; then gc+="gateway: $(gc_mode "$GATEWAY_DLL"); "; fi
+  if needs_gateway || has_target gateway-log; then gc+="gateway: $(gc_mode "$GATEWAY_DLL"); "; fi
   echo "Env: cores idle before start CPU0 ${START_IDLE0}% / CPU1 ${START_IDLE1}% (other processes during kept runs: at most ${MAX_NOISE}% of a core; $RETRIED noisy runs redone);" \
     "GC ${gc:-n/a; }rounds $ROUNDS x ${DURATION}s interleaved ($TARGETS), gap ${GAP}s;" \
     "warm-up $WARMUP_CYCLES x (${WARMUP_LOAD}s load, ${WARMUP_IDLE}s idle) per .NET process;" \

@@ -37,6 +37,10 @@ public sealed class GatewaySerializerTests : IDisposable
         MaxRequestBodySize = 10 * 1024 * 1024,
         AllowEncodedSlashes = true,
         RateLimit = new RateLimitDefinition { Key = "header:X-Api-Key", Algorithm = "sliding-window", Limit = 100, Period = TimeSpan.FromMinutes(1), Burst = 20, Scope = "cluster" },
+        Cache = new Gateway.Protocol.Caching.CacheDefinition
+        {
+            Key = ["host", "path", "header:Accept-Language"], DefaultTtl = TimeSpan.FromSeconds(30), MaxBodySize = 65536, AllowSetCookie = true, Cluster = false,
+        },
         Version = 7,
     };
 
@@ -84,6 +88,11 @@ public sealed class GatewaySerializerTests : IDisposable
         new DefinitionNotFound("route:nope"),
         new UpstreamInUse("users", ["a", "b"]),
         new EndpointEjected("users", "http://10.0.0.5:8080", TimeSpan.FromSeconds(30), "akka.tcp://gateway@127.0.0.1:4053", new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc)),
+        new Gateway.Protocol.Caching.GetCachedResponse("abc", "users\u001fhost\u001f/a", ImmutableDictionary<string, string>.Empty.Add("Accept", "text/plain")),
+        new Gateway.Protocol.Caching.CachedResponseFound(Gateway.Tests.Protocol.Caching.CacheMessagesTests.Stored),
+        Gateway.Protocol.Caching.CachedResponseMissing.Instance,
+        new Gateway.Protocol.Caching.StoreCachedResponse("abc", "users\u001f\u001f/a", ImmutableDictionary<string, string>.Empty, Gateway.Tests.Protocol.Caching.CacheMessagesTests.Stored),
+        new Gateway.Protocol.Caching.PurgeCache("/api/", null),
     ];
 
     [Theory]
@@ -125,6 +134,8 @@ public sealed class GatewaySerializerTests : IDisposable
         Assert.Equal(["Server"], back.ResponseHeaders.Remove.ToArray());
         Assert.Equal(FullRoute.RateLimit, back.RateLimit);
         Assert.Equal((10L * 1024 * 1024, true), (back.MaxRequestBodySize, back.AllowEncodedSlashes));
+        Assert.Equal(["host", "path", "header:Accept-Language"], back.Cache!.Key.ToArray());
+        Assert.Equal((TimeSpan.FromSeconds(30), 65536L, true, false), (back.Cache.DefaultTtl, back.Cache.MaxBodySize, back.Cache.AllowSetCookie, back.Cache.Cluster));
         Assert.Equal(7, back.Version);
     }
 

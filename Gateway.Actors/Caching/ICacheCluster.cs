@@ -1,0 +1,14 @@
+using Gateway.Protocol.Caching;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Actors.Caching;
+
+/// <summary>The L2 level as the node's response cache sees it: ask the owner of a key, and hand it what was fetched.</summary>
+public interface ICacheCluster
+{
+    /// <summary>The response the key's owner holds for a request with <paramref name="headers"/>, re-based to this node's clock; null on a miss or a timeout.</summary>
+    Task<CachedResponse?> GetAsync(string baseKey, IHeaderDictionary headers);
+
+    /// <summary>Hands <paramref name="response"/> (stored here at <paramref name="now"/>) to the key's owner; fire and forget.</summary>
+    void Store(string baseKey, IHeaderDictionary headers, CachedResponse response, DateTimeOffset now);
+}

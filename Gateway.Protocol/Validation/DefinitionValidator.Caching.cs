@@ -1,0 +1,25 @@
+using Gateway.Protocol.Caching;
+
+namespace Gateway.Protocol.Validation;
+
+/// <summary>Checks of a route's cache section.</summary>
+public static partial class DefinitionValidator
+{
+    /// <summary>Largest body a route may ask to cache: an entry is held in memory whole, and sent whole to its cluster owner.</summary>
+    public const long MaxCacheBodySize = 64L * 1024 * 1024;
+
+    private static void ValidateCache(CacheDefinition cache, string at, bool kebabCase, List<ValidationError> errors)
+    {
+        for (var i = 0; i < cache.Key.Length; i++)
+        {
+            var part = cache.Key[i];
+            var known = part is CacheKeyParts.Host or CacheKeyParts.Path or CacheKeyParts.Query or CacheKeyParts.Method
+                || part.StartsWith(CacheKeyParts.HeaderPrefix, StringComparison.Ordinal) && TokenPattern().IsMatch(part[CacheKeyParts.HeaderPrefix.Length..]);
+            if (!known) errors.Add(new($"{at}.key[{i}]", $"'{part}' is not one of host, path, query, method, header:NAME"));
+        }
+        if (cache.DefaultTtl is { } ttl && ttl <= TimeSpan.Zero)
+            errors.Add(new($"{at}.{Field("", "defaultTtl", kebabCase)}", "must be greater than zero"));
+        if (cache.MaxBodySize is < 0 or > MaxCacheBodySize)
+            errors.Add(new($"{at}.{Field("", "maxBodySize", kebabCase)}", $"must be between 0 and {MaxCacheBodySize} bytes (64MiB)"));
+    }
+}

@@ -1,0 +1,80 @@
+using Gateway.Actors.Caching;
+using Gateway.Protocol.Caching;
+using Microsoft.AspNetCore.Http;
+using Xunit;
+
+namespace Gateway.Tests.Actors.Caching;
+
+/// <summary>The memory-bounded store behind L1 and L2: the byte bound, least-recently-used eviction, Vary variants, purges.</summary>
+public sealed class CacheStoreTests
+{
+    private static readonly HeaderDictionary NoHeaders = new();
+
+    private static CachedResponse Response(string path, int bytes, params string[] vary) => new()
+    {
+        Status = 200, Body = new byte[bytes], FreshnessLifetime = TimeSpan.FromMinutes(5), ResponseTime = DateTimeOffset.UtcNow, Path = path, Vary = [.. vary],
+    };
+
+    [Fact]
+    public async Task OverTheLimit_TheLeastRecentlyUsedEntryGoes()
+    {
+        // Nine entries of ~1 KB fill 10 KB past the 90 % low watermark; the tenth does not fit and starts a compaction.
+        using var store = new CacheStore(sizeLimit: 10_000, staleRetention: TimeSpan.Zero);
+        for (var i = 0; i < 9; i++)
+        {
+            store.Store($"k{i}", Response($"/{i}", 1000), NoHeaders);
+            await Task.Delay(5);
+        }
+        Assert.NotNull(store.Lookup("k0", NoHeaders)); // k0 is now the most recently used; k1 the least
+        await Task.Delay(5);
+        store.Store("k9", Response("/9", 1000), NoHeaders);
+
+        // Wait without lookups (a lookup is a use, and would change which entry is least recently used).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (store.Count > 8)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"nothing was evicted within 5 s; {store.Count} entries, {store.Size} bytes");
+            await Task.Delay(20);
+        }
+        Assert.Null(store.Lookup("k1", NoHeaders));
+        Assert.NotNull(store.Lookup("k0", NoHeaders));
+        Assert.True(store.Size <= 10_000, $"store holds {store.Size} bytes");
+    }
+
+    [Fact]
+    public void Vary_StoresOneVariantPerHeaderValue()
+    {
+        using var store = new CacheStore(1_000_000, TimeSpan.Zero);
+        var en = new HeaderDictionary { ["Accept-Language"] = "en" };
+        var de = new HeaderDictionary { ["Accept-Language"] = "de" };
+        var enResponse = Response("/v", 10, "accept-language");
+        store.Store("k", enResponse, en);
+
+        Assert.Same(enResponse, store.Lookup("k", en));
+        Assert.Null(store.Lookup("k", de));
+        Assert.Equal(["accept-language"], store.RuleOf("k")!.Headers.ToArray());
+    }
+
+    [Fact]
+    public void Purge_RemovesWhatItSelects_AndReportsHowMany()
+    {
+        using var store = new CacheStore(1_000_000, TimeSpan.Zero);
+        store.Store("1", Response("/api/a", 10), NoHeaders);
+        store.Store("2", Response("/api/b", 10), NoHeaders);
+        store.Store("3", Response("/web/a", 10), NoHeaders);
+
+        Assert.Equal(2, store.Purge(new PurgeCache("/api/", null)));
+        Assert.Null(store.Lookup("1", NoHeaders));
+        Assert.NotNull(store.Lookup("3", NoHeaders));
+    }
+
+    [Fact]
+    public void AStaleResponseWithoutValidator_IsNotKept()
+    {
+        using var store = new CacheStore(1_000_000, TimeSpan.FromMinutes(10));
+        store.Store("old", Response("/x", 10) with { InitialAge = TimeSpan.FromMinutes(6) }, NoHeaders);
+        Assert.Null(store.Lookup("old", NoHeaders));
+        store.Store("etag", Response("/x", 10) with { InitialAge = TimeSpan.FromMinutes(6), ETag = "\"e\"" }, NoHeaders);
+        Assert.NotNull(store.Lookup("etag", NoHeaders)); // kept for revalidation
+    }
+}
