@@ -21,10 +21,13 @@ public sealed partial class IngressHandler
     private readonly IHttpForwarder _forwarder;
     private readonly ILogger<IngressHandler> _log;
     private readonly IAccessLog _accessLog;
+    private readonly Security.HeaderStripper? _strip;
 
     /// <summary>Creates the handler over the node's route table.</summary>
-    public IngressHandler(RouteTableHolder table, IHttpForwarder forwarder, ILogger<IngressHandler> log, IAccessLog accessLog)
+    public IngressHandler(RouteTableHolder table, IHttpForwarder forwarder, ILogger<IngressHandler> log, IAccessLog accessLog,
+        Security.NodeSecurity? security = null)
     {
+        _strip = security?.Strip is { IsEmpty: false } strip ? strip : null;
         _table = table;
         _forwarder = forwarder;
         _log = log;
@@ -40,9 +43,12 @@ public sealed partial class IngressHandler
         // Kestrel has already resolved dot segments; runs of slashes are folded here, so "/a//b" is routed and
         // forwarded as "/a/b" and never reaches an upstream that would read it differently.
         if (path.Contains("//", StringComparison.Ordinal)) path = CollapseSlashes(path);
+        if (Security.PathGuard.EscapesRoot(context)) return PathEscapesRootAsync(context, start);
+        _strip?.Apply(request.Headers);
         var table = _table.Current;
         Span<Range> captures = table.MaxCaptureCount <= MaxCaptures ? stackalloc Range[MaxCaptures] : new Range[table.MaxCaptureCount];
         var result = table.TryMatch(request.Host.Host, request.Method, path, captures, out var match);
+        if (result == RouteLookupResult.MethodNotAllowed && Security.CorsPreflight.Find(table, context, path) is { } preflight) return SecuredAsync(context, preflight, "", start);
         if (result != RouteLookupResult.Matched) return NotMatchedAsync(context, table, result, path, start);
 
         var route = match.Value;
@@ -57,8 +63,16 @@ public sealed partial class IngressHandler
             // A chunked body is cut off by Kestrel when it passes the limit.
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBody;
         }
-        if (route.RateLimiter?.TryAdmit(context) is { } retryAfter) return RateLimitedAsync(context, route, retryAfter, start);
         var destination = route.Rewriter.Rewrite(path, captures[..match.CaptureCount]);
+        if (route.Security is not null) return SecuredAsync(context, route, destination, start);
+        return AdmitAsync(context, route, destination, start);
+    }
+
+    // Rate limit, then the upstream's queue: after the security chain, so a limit may key on the authenticated identity.
+    private Task AdmitAsync(HttpContext context, CompiledRoute route, string destination, long start)
+    {
+        var request = context.Request;
+        if (route.RateLimiter?.TryAdmit(context) is { } retryAfter) return RateLimitedAsync(context, route, retryAfter, start);
         var proxy = new ProxyRequest(context, route, destination, RequestIdentity.RequestId(request), RequestIdentity.TraceParent(request));
         var upstream = route.Upstream;
         if (!upstream.Pipeline.TryEnqueue(proxy)) return ShedAsync(proxy, start);

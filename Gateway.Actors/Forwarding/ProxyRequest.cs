@@ -113,6 +113,8 @@ public sealed class ProxyRequest : HttpTransformer
         var headers = httpContext.Response.Headers;
         headers["X-Request-Id"] = RequestId;
         Route.ResponseHeaders.Apply(headers);
+        // The gateway's CORS answer, not the upstream's (the headers copied above may carry its own).
+        Route.Security?.Cors?.ApplyToResponse(httpContext);
         return copied;
     }
 

@@ -14,6 +14,7 @@ public sealed class RouteRateLimiter : IRouteRateLimiter
     private readonly PartitionedRateLimiter<string> _limiter;
     private readonly ClientAddressResolver _clients;
     private readonly string? _header;
+    private readonly string? _claim;
     private readonly bool _byRoute;
     private readonly string _limitValue;
     private readonly string _resetValue;
@@ -25,6 +26,7 @@ public sealed class RouteRateLimiter : IRouteRateLimiter
         _clients = clients;
         _byRoute = definition.Key == "route";
         _header = definition.Key.StartsWith("header:", StringComparison.Ordinal) ? definition.Key[7..] : null;
+        _claim = RateLimitKeys.ClaimOf(definition.Key);
         _limitValue = definition.Limit.ToString(CultureInfo.InvariantCulture);
         _resetValue = Math.Max(1, (int)Math.Ceiling(definition.Period.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         _limiter = definition.Algorithm == "sliding-window"
@@ -53,7 +55,7 @@ public sealed class RouteRateLimiter : IRouteRateLimiter
     /// <returns>Null when admitted, else the Retry-After value in seconds.</returns>
     public string? TryAdmit(HttpContext context)
     {
-        var key = RateLimitKeys.Of(context, _byRoute, _header, _clients);
+        var key = RateLimitKeys.Of(context, _byRoute, _header, _clients, _claim);
         using var lease = _limiter.AttemptAcquire(key);
         var headers = context.Response.Headers;
         RateLimitKeys.SetHeaders(headers, _limitValue, _limiter.GetStatistics(key)?.CurrentAvailablePermits ?? 0, _resetValue);

@@ -39,6 +39,9 @@ public static class DefinitionJson
         if (route.MaxRequestBodySize is { } maxBody) obj["maxRequestBodySize"] = maxBody;
         if (route.AllowEncodedSlashes) obj["allowEncodedSlashes"] = true;
         if (route.RateLimit is { } limit) obj["rateLimit"] = ToJson(limit);
+        if (route.Auth is { } auth) obj["auth"] = auth;
+        if (route.Cors is { } cors) obj["cors"] = SecurityJson.ToJson(cors);
+        if (route.IpRules is { } ipRules) obj["ipRules"] = SecurityJson.ToJson(ipRules);
         obj["version"] = route.Version;
         return obj;
     }

@@ -37,6 +37,13 @@ public sealed class GatewaySerializerTests : IDisposable
         MaxRequestBodySize = 10 * 1024 * 1024,
         AllowEncodedSlashes = true,
         RateLimit = new RateLimitDefinition { Key = "header:X-Api-Key", Algorithm = "sliding-window", Limit = 100, Period = TimeSpan.FromMinutes(1), Burst = 20, Scope = "cluster" },
+        Auth = "partner-jwt",
+        Cors = new Gateway.Protocol.Security.CorsDefinition
+        {
+            AllowedOrigins = ["https://app.example.com", "https://*.example.org"], AllowedMethods = ["GET"], AllowedHeaders = ["Authorization"],
+            ExposedHeaders = ["X-Total"], AllowCredentials = true, MaxAge = TimeSpan.FromMinutes(10),
+        },
+        IpRules = new Gateway.Protocol.Security.IpRulesDefinition { Allow = ["10.0.0.0/8", "2001:db8::/32"], Deny = ["10.0.0.66"] },
         Version = 7,
     };
 
