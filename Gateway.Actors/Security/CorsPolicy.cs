@@ -31,7 +31,7 @@ public sealed class CorsPolicy
         _anyOrigin = origins.Contains("*");
         _exact = origins.Where(o => o != "*" && !o.Contains("://*.", StringComparison.Ordinal)).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         _subdomains = origins.Where(o => o.Contains("://*.", StringComparison.Ordinal))
-            .Select(o => (o[..(o.IndexOf("://", StringComparison.Ordinal) + 3)], o[(o.IndexOf("://*.", StringComparison.Ordinal) + 4)..]))
+            .Select(o => (o[..(o.IndexOf("://", StringComparison.Ordinal) + 3)], o[(o.IndexOf("://*.", StringComparison.Ordinal) + 5)..]))
             .ToArray();
         _credentials = cors.AllowCredentials;
         var methods = !cors.AllowedMethods.IsDefaultOrEmpty ? cors.AllowedMethods.ToArray() : routeMethods.ToArray();

@@ -35,9 +35,18 @@ public static partial class DefinitionValidator
     {
         for (var i = 0; i < list.Length; i++)
         {
-            if (!IPNetwork.TryParse(list[i], out _) && !IPAddress.TryParse(list[i], out _))
+            if (!IsNetwork(list[i]))
                 errors.Add(new($"{at}[{i}]", $"'{list[i]}' is not an address or a CIDR such as 10.0.0.0/8 or 2001:db8::/32 (no bits set past the prefix)"));
         }
+    }
+
+    // A CIDR whose address has bits set past the prefix ("10.0.0.1/8") is a typo more often than a network: refused.
+    private static bool IsNetwork(string text)
+    {
+        var slash = text.IndexOf('/');
+        if (slash < 0) return IPAddress.TryParse(text, out _);
+        return IPNetwork.TryParse(text, out var network) && IPAddress.TryParse(text.AsSpan(0, slash), out var address)
+            && network.BaseAddress.Equals(address);
     }
 
     private static void ValidateCors(CorsDefinition cors, string at, Func<string, string> field, List<ValidationError> errors)
