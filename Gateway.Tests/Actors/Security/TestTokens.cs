@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Gateway.Tests.Actors.Security;
 
 /// <summary>Keys generated per test run and tokens minted with them: HS256, RS256 and ES256, plus their JWKS.</summary>
-internal sealed class TestTokens
+public sealed class TestTokens
 {
     public const string Issuer = "https://issuer.test";
     public const string Audience = "partner-api";
