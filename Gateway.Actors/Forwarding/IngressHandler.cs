@@ -22,11 +22,14 @@ public sealed partial class IngressHandler
     private readonly ILogger<IngressHandler> _log;
     private readonly IAccessLog _accessLog;
     private readonly Caching.ResponseCache? _cache;
+    private readonly Security.HeaderStripper? _strip;
 
-    /// <summary>Creates the handler over the node's route table, with the node's response cache for routes that have one.</summary>
-    public IngressHandler(RouteTableHolder table, IHttpForwarder forwarder, ILogger<IngressHandler> log, IAccessLog accessLog, Caching.ResponseCache? cache = null)
+    /// <summary>Creates the handler over the node's route table, with the node's response cache and security settings.</summary>
+    public IngressHandler(RouteTableHolder table, IHttpForwarder forwarder, ILogger<IngressHandler> log, IAccessLog accessLog,
+        Caching.ResponseCache? cache = null, Security.NodeSecurity? security = null)
     {
         _cache = cache;
+        _strip = security?.Strip is { IsEmpty: false } strip ? strip : null;
         _table = table;
         _forwarder = forwarder;
         _log = log;
@@ -42,9 +45,12 @@ public sealed partial class IngressHandler
         // Kestrel has already resolved dot segments; runs of slashes are folded here, so "/a//b" is routed and
         // forwarded as "/a/b" and never reaches an upstream that would read it differently.
         if (path.Contains("//", StringComparison.Ordinal)) path = CollapseSlashes(path);
+        if (Security.PathGuard.EscapesRoot(context)) return PathEscapesRootAsync(context, start);
+        _strip?.Apply(request.Headers);
         var table = _table.Current;
         Span<Range> captures = table.MaxCaptureCount <= MaxCaptures ? stackalloc Range[MaxCaptures] : new Range[table.MaxCaptureCount];
         var result = table.TryMatch(request.Host.Host, request.Method, path, captures, out var match);
+        if (result == RouteLookupResult.MethodNotAllowed && Security.CorsPreflight.Find(table, context, path) is { } preflight) return SecuredAsync(context, preflight, path, "", start);
         if (result != RouteLookupResult.Matched) return NotMatchedAsync(context, table, result, path, start);
 
         var route = match.Value;
@@ -59,8 +65,16 @@ public sealed partial class IngressHandler
             // A chunked body is cut off by Kestrel when it passes the limit.
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBody;
         }
-        if (route.RateLimiter?.TryAdmit(context) is { } retryAfter) return RateLimitedAsync(context, route, retryAfter, start);
         var destination = route.Rewriter.Rewrite(path, captures[..match.CaptureCount]);
+        if (route.Security is not null) return SecuredAsync(context, route, path, destination, start);
+        return AdmitAsync(context, route, path, destination, start);
+    }
+
+    // Rate limit, then the cache, then the upstream's queue: after the security chain, so a limit may key on the
+    // authenticated identity and a cached response is served only to a request that passed it.
+    private Task AdmitAsync(HttpContext context, CompiledRoute route, string path, string destination, long start)
+    {
+        if (route.RateLimiter?.TryAdmit(context) is { } retryAfter) return RateLimitedAsync(context, route, retryAfter, start);
         if (route.Cache is { } cache && _cache is not null) return _cache.HandleAsync(this, context, route, cache, path, destination, start);
         return ProxyAsync(context, route, destination, start, null);
     }

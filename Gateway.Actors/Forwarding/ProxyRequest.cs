@@ -118,6 +118,8 @@ public sealed class ProxyRequest : HttpTransformer
         headers["X-Request-Id"] = RequestId;
         Route.ResponseHeaders.Apply(headers);
         Cache?.OnHeadersCopied(headers);
+        // The gateway's CORS answer, not the upstream's (the headers copied above may carry its own).
+        Route.Security?.Cors?.ApplyToResponse(httpContext);
         return copied;
     }
 

@@ -25,11 +25,14 @@ public sealed class ClientAddressResolver(IReadOnlyList<IPNetwork> trustedProxie
     }
 
     /// <summary>The client address as text.</summary>
-    public string Resolve(HttpContext context)
+    public string Resolve(HttpContext context) => ResolveAddress(context)?.ToString() ?? "unknown";
+
+    /// <summary>The client address (IPv4-mapped addresses as IPv4), or null when the connection has none.</summary>
+    public IPAddress? ResolveAddress(HttpContext context)
     {
         var peer = Normalize(context.Connection.RemoteIpAddress);
-        if (peer is null) return "unknown";
-        if (trustedProxies.Count == 0 || !IsTrusted(peer)) return peer.ToString();
+        if (peer is null) return null;
+        if (trustedProxies.Count == 0 || !IsTrusted(peer)) return peer;
 
         var forwarded = context.Request.Headers["X-Forwarded-For"].ToString();
         var hops = forwarded.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -37,9 +40,9 @@ public sealed class ClientAddressResolver(IReadOnlyList<IPNetwork> trustedProxie
         {
             if (!IPAddress.TryParse(hops[i], out var hop)) break;
             hop = Normalize(hop)!;
-            if (!IsTrusted(hop)) return hop.ToString();
+            if (!IsTrusted(hop)) return hop;
         }
-        return peer.ToString();
+        return peer;
     }
 
     private bool IsTrusted(IPAddress address)

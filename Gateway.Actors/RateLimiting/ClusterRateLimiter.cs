@@ -16,6 +16,7 @@ public sealed class ClusterRateLimiter : IRouteRateLimiter
     private readonly ClientAddressResolver _clients;
     private readonly bool _byRoute;
     private readonly string? _header;
+    private readonly string? _claim;
     private readonly string _limitValue;
     private readonly string _resetValue;
     private volatile int _nodes = 1;
@@ -29,6 +30,7 @@ public sealed class ClusterRateLimiter : IRouteRateLimiter
         _clients = clients;
         _byRoute = definition.Key == "route";
         _header = definition.Key.StartsWith("header:", StringComparison.Ordinal) ? definition.Key[7..] : null;
+        _claim = RateLimitKeys.ClaimOf(definition.Key);
         _limitValue = definition.Limit.ToString(CultureInfo.InvariantCulture);
         _resetValue = Math.Max(1, (int)Math.Ceiling(definition.Period.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
     }
@@ -63,7 +65,7 @@ public sealed class ClusterRateLimiter : IRouteRateLimiter
     /// <inheritdoc />
     public string? TryAdmit(HttpContext context)
     {
-        var key = RateLimitKeys.Of(context, _byRoute, _header, _clients);
+        var key = RateLimitKeys.Of(context, _byRoute, _header, _clients, _claim);
         var bucket = _buckets.GetOrAdd(key, static (_, self) => self.NewBucket(), this);
         var admitted = bucket.TryTake(out var left);
         Counters.Record(admitted);

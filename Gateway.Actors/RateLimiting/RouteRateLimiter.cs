@@ -23,6 +23,7 @@ public sealed class RouteRateLimiter : IRouteRateLimiter
     private readonly Timer _sweep;
     private readonly ClientAddressResolver _clients;
     private readonly string? _header;
+    private readonly string? _claim;
     private readonly bool _byRoute;
     private readonly string _limitValue;
     private readonly string _resetValue;
@@ -37,6 +38,7 @@ public sealed class RouteRateLimiter : IRouteRateLimiter
         _clients = clients;
         _byRoute = definition.Key == "route";
         _header = definition.Key.StartsWith("header:", StringComparison.Ordinal) ? definition.Key[7..] : null;
+        _claim = RateLimitKeys.ClaimOf(definition.Key);
         _limitValue = definition.Limit.ToString(CultureInfo.InvariantCulture);
         _resetValue = Math.Max(1, (int)Math.Ceiling(definition.Period.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         _limiter = definition.Algorithm == "sliding-window"
@@ -74,7 +76,7 @@ public sealed class RouteRateLimiter : IRouteRateLimiter
     /// <returns>Null when admitted, else the Retry-After value in seconds.</returns>
     public string? TryAdmit(HttpContext context)
     {
-        var key = RateLimitKeys.Of(context, _byRoute, _header, _clients);
+        var key = RateLimitKeys.Of(context, _byRoute, _header, _clients, _claim);
         Volatile.Write(ref _keys.GetOrAdd(key, static _ => new StrongBox<long>()).Value, Environment.TickCount64);
         using var lease = _limiter.AttemptAcquire(key);
         var headers = context.Response.Headers;

@@ -9,9 +9,11 @@ namespace Gateway.Actors.Routing;
 public sealed class CompiledRoute
 {
     /// <summary>Compiles <paramref name="definition"/> onto <paramref name="upstream"/>, with its rate limiter if it has one.</summary>
-    public CompiledRoute(RouteDefinition definition, PathTemplate path, UpstreamRuntime upstream, RateLimiting.IRouteRateLimiter? rateLimiter = null)
+    public CompiledRoute(RouteDefinition definition, PathTemplate path, UpstreamRuntime upstream, RateLimiting.IRouteRateLimiter? rateLimiter = null,
+        Security.RouteSecurity? security = null)
     {
         RateLimiter = rateLimiter;
+        Security = security;
         Definition = definition;
         Id = definition.Id;
         Path = path;
@@ -53,6 +55,9 @@ public sealed class CompiledRoute
 
     /// <summary>The route's response cache, or null.</summary>
     public Caching.CompiledCache? Cache { get; }
+
+    /// <summary>The route's auth, CORS and address rules; null when it has none (the hot path's only cost then).</summary>
+    public Security.RouteSecurity? Security { get; }
 
     /// <summary>Metric children.</summary>
     public RouteMetrics Metrics { get; }

@@ -19,18 +19,22 @@ public sealed class RouteTableActor : ReceiveActor
     private readonly IActorRef _upstreams;
     private readonly ClientAddressResolver _clients;
     private readonly ClusterRateLimitRegistry _clusterLimits;
+    private readonly Security.NodeSecurity? _security;
     private Dictionary<string, IRouteRateLimiter> _limiters = new(StringComparer.Ordinal);
     private GatewayDefinitions _pending = GatewayDefinitions.Empty;
     private long _generation;
     private readonly List<IActorRef> _waiting = [];
 
     /// <summary>Props for the route-table actor publishing to <paramref name="holder"/>.</summary>
-    public static Props Props(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits) =>
-        Akka.Actor.Props.Create(() => new RouteTableActor(holder, upstreams, clients, clusterLimits));
+    public static Props Props(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits,
+        Security.NodeSecurity? security = null) =>
+        Akka.Actor.Props.Create(() => new RouteTableActor(holder, upstreams, clients, clusterLimits, security));
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public RouteTableActor(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits)
+    public RouteTableActor(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits,
+        Security.NodeSecurity? security = null)
     {
+        _security = security;
         _clients = clients;
         _clusterLimits = clusterLimits;
         _holder = holder;
@@ -62,7 +66,7 @@ public sealed class RouteTableActor : ReceiveActor
         var retired = _limiters.Values.ToList();
         _limiters = limiters;
         _clusterLimits.Publish(limiters.Values.OfType<ClusterRateLimiter>().ToList());
-        var (table, skipped) = Compile(_pending, runtimes, limiters);
+        var (table, skipped) = Compile(_pending, runtimes, limiters, _security);
         _holder.Publish(table, runtimes.Values.ToArray());
         foreach (var reason in skipped) _log.Warning("Route skipped: {Reason}", reason);
         _log.Info("Route table {Generation} published with {RouteCount} routes onto {UpstreamCount} upstreams",
@@ -80,7 +84,8 @@ public sealed class RouteTableActor : ReceiveActor
 
     /// <summary>Compiles the routes of <paramref name="definitions"/> whose upstream has a runtime; returns why others were skipped.</summary>
     internal static (RouteTable<CompiledRoute> Table, ImmutableArray<string> Skipped) Compile(
-        GatewayDefinitions definitions, IReadOnlyDictionary<string, UpstreamRuntime> runtimes, IReadOnlyDictionary<string, IRouteRateLimiter> limiters)
+        GatewayDefinitions definitions, IReadOnlyDictionary<string, UpstreamRuntime> runtimes, IReadOnlyDictionary<string, IRouteRateLimiter> limiters,
+        Security.NodeSecurity? security = null)
     {
         var entries = new List<RouteTableEntry<CompiledRoute>>(definitions.Routes.Length);
         var skipped = ImmutableArray.CreateBuilder<string>();
@@ -96,7 +101,7 @@ public sealed class RouteTableActor : ReceiveActor
                 skipped.Add($"route '{route.Id}': upstream '{route.Upstream}' does not exist");
                 continue;
             }
-            var compiled = new CompiledRoute(route, template!, runtime, limiters.GetValueOrDefault(route.Id));
+            var compiled = new CompiledRoute(route, template!, runtime, limiters.GetValueOrDefault(route.Id), security?.Compile(route));
             entries.Add(new RouteTableEntry<CompiledRoute>(route.Id, route.Hosts, route.Methods, template!, route.Order, compiled));
         }
         return (RouteTable<CompiledRoute>.Compile(entries), skipped.ToImmutable());

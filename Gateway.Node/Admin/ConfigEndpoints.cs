@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Node.Admin;
 
@@ -85,6 +86,10 @@ public static class ConfigEndpoints
         var reader = new DefinitionReader(kebabCase: false);
         var definition = kind.Read(reader, body);
         if (reader.Errors.Count > 0 || definition is null) return Invalid(reader.Errors);
+        // Auth policies are node config: a route may only name one this node has.
+        if (definition is Gateway.Protocol.Routing.RouteDefinition route && context.RequestServices.GetService<Gateway.Actors.Security.NodeSecurity>() is { } security
+            && Gateway.Protocol.Security.AuthPolicies.CheckReferences([route], security.HasPolicy) is { Count: > 0 } authErrors)
+            return Invalid(authErrors);
 
         var reply = await AskAsync(region, kind.Upsert(definition, expected), settings, context.RequestAborted);
         switch (reply)

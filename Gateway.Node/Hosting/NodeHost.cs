@@ -54,7 +54,9 @@ public static class NodeHost
         var adminApi = AdminApiSettings.FromConfig(config);
         var clients = Gateway.Actors.RateLimiting.ClientAddressResolver.FromConfig(config);
         var cache = new Gateway.Actors.Caching.ResponseCache(Gateway.Actors.Caching.CacheSettings.FromConfig(config), time ?? TimeProvider.System);
+        var security = Gateway.Actors.Security.SecuritySettings.FromConfig(config);
         var (definitions, errors) = GatewayDefinitions.FromConfig(config);
+        errors = [.. errors, .. Gateway.Protocol.Security.AuthPolicies.CheckReferences(definitions.Routes, security.Policies.Select(p => p.Name).Contains, "gateway.", kebabCase: true)];
         if (errors.Count > 0)
             throw new ConfigurationException("invalid route or upstream definitions:\n  " + string.Join("\n  ", errors));
 
@@ -70,6 +72,7 @@ public static class NodeHost
         builder.Services.AddSingleton<ConfigReplicaStatus>();
         builder.Services.AddSingleton<Gateway.Actors.RateLimiting.ClusterRateLimitRegistry>();
         builder.Services.AddSingleton(cache);
+        builder.Services.AddSingleton(sp => new Gateway.Actors.Security.NodeSecurity(security, clients, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<IngressHandler>();
         builder.Services.AddSingleton(Observability.SerilogAccessLog.FromConfig(config));
         builder.Services.AddGatewayTracing(config);

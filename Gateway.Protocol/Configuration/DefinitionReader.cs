@@ -28,7 +28,7 @@ public sealed partial class DefinitionReader
     public RouteDefinition? ReadRoute(JsonNode? node, string at)
     {
         if (Object(node, at) is not { } obj) return null;
-        var fields = Fields(obj, at, "id", "path", "upstream", "hosts", "methods", "order", "rewrite", "timeout", "requestHeaders", "responseHeaders", "rateLimit", "maxRequestBodySize", "allowEncodedSlashes", "cache", "version");
+        var fields = Fields(obj, at, "id", "path", "upstream", "hosts", "methods", "order", "rewrite", "timeout", "requestHeaders", "responseHeaders", "rateLimit", "maxRequestBodySize", "allowEncodedSlashes", "cache", "auth", "cors", "ipRules", "version");
         return new RouteDefinition
         {
             Id = RequiredString(fields, at, "id"),
@@ -45,6 +45,9 @@ public sealed partial class DefinitionReader
             MaxRequestBodySize = ByteSize(fields, at, "maxRequestBodySize"),
             AllowEncodedSlashes = Boolean(fields, at, "allowEncodedSlashes") ?? false,
             Cache = ReadCache(fields, at),
+            Auth = OptionalString(fields, at, "auth"),
+            Cors = ReadCors(fields, at),
+            IpRules = ReadIpRules(fields, at),
             Version = Integer(fields, at, "version", 0, long.MaxValue) ?? 0,
         };
     }

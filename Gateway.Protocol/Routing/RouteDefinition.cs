@@ -47,6 +47,15 @@ public sealed record RouteDefinition : Cluster.IGatewayMessage
     /// <summary>Response cache of the route; null caches nothing.</summary>
     public Caching.CacheDefinition? Cache { get; init; }
 
+    /// <summary>Name of the node's auth policy (<c>gateway.auth.NAME</c>) a request must pass; null lets anyone in.</summary>
+    public string? Auth { get; init; }
+
+    /// <summary>CORS policy answered at the gateway; null adds no CORS headers.</summary>
+    public Security.CorsDefinition? Cors { get; init; }
+
+    /// <summary>Client address allow and deny lists; null applies only the node's global rules.</summary>
+    public Security.IpRulesDefinition? IpRules { get; init; }
+
     /// <summary>Version assigned by the route's owner; 0 for a definition not yet accepted.</summary>
     public long Version { get; init; }
 }

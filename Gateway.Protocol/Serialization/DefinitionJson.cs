@@ -40,6 +40,9 @@ public static class DefinitionJson
         if (route.AllowEncodedSlashes) obj["allowEncodedSlashes"] = true;
         if (route.RateLimit is { } limit) obj["rateLimit"] = ToJson(limit);
         if (route.Cache is { } cache) obj["cache"] = CacheDefinitionJson.ToJson(cache);
+        if (route.Auth is { } auth) obj["auth"] = auth;
+        if (route.Cors is { } cors) obj["cors"] = SecurityJson.ToJson(cors);
+        if (route.IpRules is { } ipRules) obj["ipRules"] = SecurityJson.ToJson(ipRules);
         obj["version"] = route.Version;
         return obj;
     }

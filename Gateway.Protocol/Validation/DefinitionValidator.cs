@@ -52,6 +52,7 @@ public static partial class DefinitionValidator
 
         ValidateHeaders(route.RequestHeaders, F("requestHeaders"), kebabCase, errors);
         ValidateHeaders(route.ResponseHeaders, F("responseHeaders"), kebabCase, errors);
+        ValidateSecurity(route, F, errors);
         return errors;
     }
 
@@ -124,8 +125,10 @@ public static partial class DefinitionValidator
 
     private static void ValidateRateLimit(RateLimitDefinition limit, string at, List<ValidationError> errors)
     {
-        if (!(limit.Key is "client-ip" or "route" || limit.Key.StartsWith("header:", StringComparison.Ordinal) && TokenPattern().IsMatch(limit.Key[7..])))
-            errors.Add(new($"{at}.key", $"'{limit.Key}' is not one of client-ip, route, header:NAME"));
+        if (!(limit.Key is "client-ip" or "route" or "api-key"
+              || limit.Key.StartsWith("header:", StringComparison.Ordinal) && TokenPattern().IsMatch(limit.Key[7..])
+              || limit.Key.StartsWith("claim:", StringComparison.Ordinal) && limit.Key.Length > 6))
+            errors.Add(new($"{at}.key", $"'{limit.Key}' is not one of client-ip, route, header:NAME, claim:NAME, api-key"));
         if (limit.Algorithm is not ("token-bucket" or "sliding-window"))
             errors.Add(new($"{at}.algorithm", $"'{limit.Algorithm}' is not one of token-bucket, sliding-window"));
         if (limit.Limit < 1)

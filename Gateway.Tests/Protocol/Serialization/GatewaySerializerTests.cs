@@ -41,6 +41,13 @@ public sealed class GatewaySerializerTests : IDisposable
         {
             Key = ["host", "path", "header:Accept-Language"], DefaultTtl = TimeSpan.FromSeconds(30), MaxBodySize = 65536, AllowSetCookie = true, Cluster = false,
         },
+        Auth = "partner-jwt",
+        Cors = new Gateway.Protocol.Security.CorsDefinition
+        {
+            AllowedOrigins = ["https://app.example.com", "https://*.example.org"], AllowedMethods = ["GET"], AllowedHeaders = ["Authorization"],
+            ExposedHeaders = ["X-Total"], AllowCredentials = true, MaxAge = TimeSpan.FromMinutes(10),
+        },
+        IpRules = new Gateway.Protocol.Security.IpRulesDefinition { Allow = ["10.0.0.0/8", "2001:db8::/32"], Deny = ["10.0.0.66"] },
         Version = 7,
     };
 

@@ -1,0 +1,13 @@
+using System.Collections.Immutable;
+
+namespace Gateway.Protocol.Security;
+
+/// <summary>API keys accepted by a policy: the header they arrive in and their SHA-256 hashes with metadata.</summary>
+public sealed record ApiKeyAuthDefinition
+{
+    /// <summary>Request header carrying the key; null uses <c>gateway.auth-defaults.api-key-header</c>.</summary>
+    public string? Header { get; init; }
+
+    /// <summary>The accepted keys, stored hashed.</summary>
+    public ImmutableArray<ApiKeyDefinition> Keys { get; init; } = [];
+}

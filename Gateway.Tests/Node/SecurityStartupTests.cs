@@ -1,0 +1,34 @@
+using Akka.Configuration;
+using Gateway.Node.Configuration;
+using Gateway.Node.Hosting;
+using Gateway.Protocol.Configuration;
+using Xunit;
+
+namespace Gateway.Tests.Node;
+
+/// <summary>A node whose routes name missing auth policies does not start; the sample config with its policies is valid.</summary>
+public sealed class SecurityStartupTests
+{
+    [Fact]
+    public void Build_RouteNamingAnUnknownAuthPolicy_Throws_NamingTheField()
+    {
+        var config = ConfigurationFactory.ParseString("""
+            gateway {
+              upstreams = [ { name = u, endpoints = [ "http://127.0.0.1:1" ] } ]
+              routes = [ { id = r, path = "/r", upstream = u, auth = nope } ]
+            }
+            """).WithFallback(NodeConfigLoader.Defaults);
+        var ex = Assert.Throws<ConfigurationException>(() => NodeHost.Build(config));
+        Assert.Contains("gateway.routes[0].auth: auth policy 'nope' does not exist", ex.Message);
+    }
+
+    [Fact]
+    public void RoutesSample_WithSecuritySections_IsValid()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "hocon", "routes.sample.conf");
+        var config = ConfigurationFactory.ParseString(File.ReadAllText(path)).WithFallback(NodeConfigLoader.Defaults);
+        Assert.Empty(GatewayDefinitions.FromConfig(config).Errors);
+        var security = Gateway.Actors.Security.SecuritySettings.FromConfig(config);
+        Assert.Equal("sample-keys", Assert.Single(security.Policies).Name);
+    }
+}
