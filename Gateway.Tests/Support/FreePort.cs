@@ -6,12 +6,21 @@ namespace Gateway.Tests.Support;
 /// <summary>Picks free TCP ports on 127.0.0.1 for servers the tests start.</summary>
 public static class FreePort
 {
-    /// <summary>A port that was free a moment ago.</summary>
+    // Ports handed out by this process: the OS may give a just-closed ephemeral port again at once, and a gateway
+    // given the same port for two listeners (or two tests given one port) would fail to start.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> Issued = new();
+
+    /// <summary>A port that was free a moment ago and that no other caller in this process was given.</summary>
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (Issued.TryAdd(port, 0)) return port;
+        }
+        throw new InvalidOperationException("no fresh free port after 100 attempts");
     }
 
     /// <summary>
