@@ -35,23 +35,28 @@ public static class ConfigStoreExtensions
         if (settings.Provider == "sqlite") PrepareSqlite(settings);
         builder.AddHocon(PersistenceConfig(settings), HoconAddMode.Append);
         builder.AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
-        builder.WithShardRegion<ConfigEntitiesKey>(RegionName, entityId => EntityProps(entityId, settings.WriteTimeout),
+        builder.WithShardRegion<ConfigEntitiesKey>(RegionName, entityId => EntityProps(entityId, settings.WriteTimeout, settings.RepublishInterval),
             new ConfigEntityExtractor(settings.Shards),
-            new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, HandOffStopMessage = ConfigEntity.StopMessage });
+            // Entities stay alive (one per definition, bounded by what operators define) so they keep re-announcing their state.
+            new ShardOptions
+            {
+                StateStoreMode = StateStoreMode.DData, RememberEntities = false, HandOffStopMessage = ConfigEntity.StopMessage,
+                ShouldPassivateIdleEntities = false,
+            });
         return builder.WithActors((system, registry, resolver) =>
         {
             var status = resolver.GetService<ConfigReplicaStatus>();
-            var replica = system.ActorOf(RouteReplicaActor.Props(registry.Get<RouteTableActorKey>(), status), "route-replica");
+            var replica = system.ActorOf(RouteReplicaActor.Props(registry.Get<RouteTableActorKey>(), status, settings.RepublishInterval), "route-replica");
             registry.Register<RouteReplicaKey>(replica);
             system.ActorOf(ConfigBootstrapActor.Props(registry.Get<ConfigEntitiesKey>(), replica, initial, settings.RetryInterval), "config-bootstrap");
         });
     }
 
     /// <summary>Props of the entity named by <paramref name="entityId"/> (<c>route:ID</c> or <c>upstream:NAME</c>).</summary>
-    public static Props EntityProps(string entityId, TimeSpan writeTimeout) =>
+    public static Props EntityProps(string entityId, TimeSpan writeTimeout, TimeSpan republishInterval) =>
         entityId.StartsWith(EntityKeys.RoutePrefix, StringComparison.Ordinal)
-            ? RouteEntity.Props(entityId[EntityKeys.RoutePrefix.Length..], writeTimeout)
-            : UpstreamEntity.Props(entityId[EntityKeys.UpstreamPrefix.Length..], writeTimeout);
+            ? RouteEntity.Props(entityId[EntityKeys.RoutePrefix.Length..], writeTimeout, republishInterval)
+            : UpstreamEntity.Props(entityId[EntityKeys.UpstreamPrefix.Length..], writeTimeout, republishInterval);
 
     /// <summary>HOCON selecting Akka.Persistence.Sql for the journal, the snapshot store and the read journal.</summary>
     public static Config PersistenceConfig(ConfigStoreSettings settings)

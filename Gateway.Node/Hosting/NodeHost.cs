@@ -120,6 +120,9 @@ public static class NodeHost
             ingressConnections));
         builder.Services.AddHostedService(sp => new IngressLifecycleService(sp.GetRequiredService<DrainState>(), ingressConnections, sp,
             sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<IngressLifecycleService>>()));
+        // A node resuming from a long pause steps back (gateway.pause-watch).
+        builder.Services.AddHostedService(sp => new PauseWatchService(new PauseDetector(config.GetTimeSpan("gateway.pause-watch.max-pause")),
+            config.GetTimeSpan("gateway.pause-watch.interval"), sp.GetRequiredService<DrainState>(), sp, sp.GetRequiredService<ILogger<PauseWatchService>>()));
         // The whole stop: the drain, then CoordinatedShutdown (its phases are bounded in gateway.conf), with a margin.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(30));
 
