@@ -15,7 +15,7 @@ namespace Gateway.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class ControlPlaneFailureTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private const int Routes = 30;
 
     [Fact]

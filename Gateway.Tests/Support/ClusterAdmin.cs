@@ -30,12 +30,22 @@ public static class ClusterAdmin
             response.Headers.RetryAfter?.ToString(), clock.Elapsed, body);
     }
 
-    /// <summary>PUTs and asserts the status.</summary>
-    public static async Task<Answer> PutAsync(this LocalCluster cluster, int node, string path, string json, params HttpStatusCode[] expected)
+    /// <summary>PUTs and asserts the status; a 503 (not applied, see Retry-After) is sent again for up to 30 s, as a client should.</summary>
+    public static Task<Answer> PutAsync(this LocalCluster cluster, int node, string path, string json, params HttpStatusCode[] expected) =>
+        cluster.WriteAsync(node, HttpMethod.Put, path, json, expected);
+
+    /// <summary>Sends a write and asserts the status; a 503 (not applied, see Retry-After) is sent again for up to 30 s.</summary>
+    public static async Task<Answer> WriteAsync(this LocalCluster cluster, int node, HttpMethod method, string path, string? json, params HttpStatusCode[] expected)
     {
-        var answer = await cluster.SendAsync(node, HttpMethod.Put, path, json);
-        if (!expected.Contains(answer.Status)) throw new InvalidOperationException($"PUT {path} on node {node}: {(int)answer.Status} {answer.Body}");
-        return answer;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var answer = await cluster.SendAsync(node, method, path, json);
+            if (expected.Contains(answer.Status)) return answer;
+            if (answer.Status != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"{method} {path} on node {node}: {(int)answer.Status} {answer.Body}");
+            await Task.Delay(TimeSpan.FromSeconds(int.TryParse(answer.RetryAfter, out var seconds) ? seconds : 1));
+        }
     }
 
     /// <summary>The status of node i's <c>/readyz</c>; null when the node does not answer (stopped, exited).</summary>
