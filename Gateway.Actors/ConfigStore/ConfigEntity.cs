@@ -26,6 +26,9 @@ public abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
     private readonly TimeSpan _writeTimeout;
     private readonly TimeSpan _republishInterval;
     private readonly string _entityKey;
+    private const int MaxOutcomes = 64;
+    private readonly Dictionary<Guid, ICommandReply> _outcomes = [];
+    private readonly Queue<Guid> _outcomeOrder = new();
 
     /// <summary>Log of the entity.</summary>
     protected ILoggingAdapter Log { get; } = Context.GetLogger();
@@ -105,6 +108,9 @@ public abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
             else if (!response.IsSuccessful)
                 Log.Error("Replicating {EntityKey} failed: {Response}", _entityKey, response);
         });
+        Command<GetCommandOutcome>(query => Sender.Tell(_outcomes.TryGetValue(query.CommandId, out var reply)
+            ? reply
+            : new CommandNotApplied(_entityKey, "the owner never applied it, and will not: its deadline has passed")));
         Command<IWithEntityKey>(command =>
         {
             _replicator.Tell(Dsl.Get(CheckedKey, ReadLocal.Instance, new PendingCommand(command, Sender)));
@@ -151,6 +157,7 @@ public abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
                 // Answer as soon as the change is durable: the admin API then waits for the nodes to serve it, and a reply
                 // held back by a slow replication would let the client's deadline pass on an applied change.
                 WriteReplica(ActorRefs.Nobody, decision.Reply, busy: true);
+                Remember(pending.Command, decision.Reply);
                 pending.ReplyTo.Tell(decision.Reply);
                 Done();
             });
@@ -193,6 +200,15 @@ public abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
         if (json is null && version == 0) return data => data;
         var value = json ?? ReplicatedDefinitions.Tombstone(version);
         return data => data.SetItem(cluster, name, value, (_, _) => version);
+    }
+
+    // The replies of the last applied commands that carry an id, for GetCommandOutcome; bounded.
+    private void Remember(IWithEntityKey command, ICommandReply reply)
+    {
+        if (command is not IConfigCommand { CommandId: { } id }) return;
+        _outcomes[id] = reply;
+        _outcomeOrder.Enqueue(id);
+        if (_outcomeOrder.Count > MaxOutcomes) _outcomes.Remove(_outcomeOrder.Dequeue());
     }
 
     private void Done()

@@ -18,5 +18,8 @@ public sealed record AdminApiSettings(string Token, TimeSpan AskTimeout, TimeSpa
     /// How long after the deadline the API still waits for the owner's answer: the owner checks the deadline right before it
     /// persists, so an answer to a command that passed the check arrives within one journal write and one hop of it.
     /// </summary>
-    public static readonly TimeSpan AnswerGrace = TimeSpan.FromMilliseconds(800);
+    public static readonly TimeSpan AnswerGrace = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>How long the API then asks the owner what became of the command (<c>GetCommandOutcome</c>).</summary>
+    public static readonly TimeSpan OutcomeWait = TimeSpan.FromMilliseconds(600);
 }

@@ -133,10 +133,21 @@ public static class ConfigEndpoints
     private static async Task<ICommandReply?> AskAsync(IActorRef region, IWithEntityKey command, AdminApiSettings settings, CancellationToken aborted)
     {
         var deadline = DateTimeOffset.UtcNow + settings.WriteDeadline;
+        var id = Guid.NewGuid();
         try
         {
-            return await region.Ask<ICommandReply>(DefinitionKind.WithDeadline(command, deadline.ToUnixTimeMilliseconds()),
+            return await region.Ask<ICommandReply>(DefinitionKind.WithDeadline(command, deadline.ToUnixTimeMilliseconds(), id),
                 settings.WriteDeadline + AdminApiSettings.AnswerGrace, aborted);
+        }
+        catch (AskTimeoutException)
+        {
+        }
+        // No answer yet: an owner still storing it answers this once stored (it queues behind the command); an owner that
+        // never got it, or got it too late, answers "not applied"; an unreachable owner does not answer, and then the
+        // command is not applied either unless it passed the deadline check before the owner became unreachable.
+        try
+        {
+            return await region.Ask<ICommandReply>(new GetCommandOutcome(command.EntityKey, id), AdminApiSettings.OutcomeWait, aborted);
         }
         catch (AskTimeoutException)
         {

@@ -36,13 +36,13 @@ internal sealed record DefinitionKind(
         status => status.Upstreams,
         EntityKeys.Upstream);
 
-    /// <summary><paramref name="command"/> carrying <paramref name="deadline"/> (Unix milliseconds).</summary>
-    public static IWithEntityKey WithDeadline(IWithEntityKey command, long deadline) => command switch
+    /// <summary><paramref name="command"/> carrying <paramref name="deadline"/> (Unix milliseconds) and the id <paramref name="id"/>.</summary>
+    public static IWithEntityKey WithDeadline(IWithEntityKey command, long deadline, Guid id) => command switch
     {
-        UpsertRoute c => c with { Deadline = deadline },
-        DeleteRoute c => c with { Deadline = deadline },
-        UpsertUpstream c => c with { Deadline = deadline },
-        DeleteUpstream c => c with { Deadline = deadline },
+        UpsertRoute c => c with { Deadline = deadline, CommandId = id },
+        DeleteRoute c => c with { Deadline = deadline, CommandId = id },
+        UpsertUpstream c => c with { Deadline = deadline, CommandId = id },
+        DeleteUpstream c => c with { Deadline = deadline, CommandId = id },
         _ => command,
     };
 

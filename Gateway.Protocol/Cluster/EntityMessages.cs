@@ -14,3 +14,10 @@ public sealed record AwaitDefinitionServed(string EntityKey, long Version) : IGa
 
 /// <summary>Reply of a node's route replica to <see cref="AwaitDefinitionServed"/>.</summary>
 public sealed record DefinitionServed(string EntityKey, long Version) : IGatewayMessage;
+
+/// <summary>
+/// Sent by the admin API to a config entity when its command got no answer by the deadline: answer the reply that command
+/// got, or <see cref="CommandNotApplied"/> when the entity never applied it (it then never will: the deadline has passed).
+/// Queued behind a command in progress, so the answer is the truth once that command is stored.
+/// </summary>
+public sealed record GetCommandOutcome(string EntityKey, Guid CommandId) : IWithEntityKey;

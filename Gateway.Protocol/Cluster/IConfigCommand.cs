@@ -8,4 +8,7 @@ public interface IConfigCommand : IWithEntityKey
     /// API sets it, so a write it answered 503 is never applied later.
     /// </summary>
     long? Deadline { get; }
+
+    /// <summary>Identifies the command for <see cref="GetCommandOutcome"/> (null: not asked about).</summary>
+    Guid? CommandId { get; }
 }

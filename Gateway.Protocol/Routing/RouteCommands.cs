@@ -11,6 +11,9 @@ public sealed record UpsertRoute(RouteDefinition Route, long? ExpectedVersion = 
 
     /// <inheritdoc />
     public long? Deadline { get; init; }
+
+    /// <inheritdoc />
+    public Guid? CommandId { get; init; }
 }
 
 /// <summary>Sent to the route's entity: delete the route, optionally only at <paramref name="ExpectedVersion"/>.</summary>
@@ -21,4 +24,7 @@ public sealed record DeleteRoute(string RouteId, long? ExpectedVersion = null) :
 
     /// <inheritdoc />
     public long? Deadline { get; init; }
+
+    /// <inheritdoc />
+    public Guid? CommandId { get; init; }
 }

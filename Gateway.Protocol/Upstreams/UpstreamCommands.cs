@@ -10,6 +10,9 @@ public sealed record UpsertUpstream(UpstreamDefinition Upstream, long? ExpectedV
 
     /// <inheritdoc />
     public long? Deadline { get; init; }
+
+    /// <inheritdoc />
+    public Guid? CommandId { get; init; }
 }
 
 /// <summary>Sent to the upstream's entity: delete it unless a route still points at it.</summary>
@@ -20,4 +23,7 @@ public sealed record DeleteUpstream(string Name, long? ExpectedVersion = null) :
 
     /// <inheritdoc />
     public long? Deadline { get; init; }
+
+    /// <inheritdoc />
+    public Guid? CommandId { get; init; }
 }
