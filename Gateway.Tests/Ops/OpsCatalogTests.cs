@@ -36,7 +36,7 @@ public sealed class OpsCatalogTests
         Assert.Equal(OpsExitCodes.Usage, error!.ExitCode);
         var frame = Assert.Single(error.Frames);
         Assert.Equal("unknown command 'frobnicate now'", frame.Message);
-        Assert.StartsWith("usage: pbm HOST:PORT <command>", frame.Usage);
+        Assert.StartsWith("usage: pbm [HOST:PORT] <command>", frame.Usage);
         Assert.Contains("cluster, gateway, log, actor, help, version", frame.Usage);
     }
 
@@ -50,10 +50,10 @@ public sealed class OpsCatalogTests
     }
 
     [Theory]
-    [InlineData("cluster down", new string[0], "usage: pbm HOST:PORT cluster down <address>")]
-    [InlineData("cluster join", new[] { "a", "b" }, "usage: pbm HOST:PORT cluster join <address>")]
-    [InlineData("gateway routes", new[] { "a", "b" }, "usage: pbm HOST:PORT gateway routes [id]")]
-    [InlineData("cluster show", new[] { "extra" }, "usage: pbm HOST:PORT cluster show")]
+    [InlineData("cluster down", new string[0], "usage: pbm [HOST:PORT] cluster down <address>")]
+    [InlineData("cluster join", new[] { "a", "b" }, "usage: pbm [HOST:PORT] cluster join <address>")]
+    [InlineData("gateway routes", new[] { "a", "b" }, "usage: pbm [HOST:PORT] gateway routes [id]")]
+    [InlineData("cluster show", new[] { "extra" }, "usage: pbm [HOST:PORT] cluster show")]
     public void Resolve_WrongArgumentCount_IsAUsageErrorWithTheCommandsUsage(string command, string[] args, string usage)
     {
         var (_, error) = Resolve(command, args);

@@ -71,13 +71,13 @@ public sealed class PbmProcessTests(PbmNodeFixture node) : IClassFixture<PbmNode
         Assert.Equal(2, exit);
         Assert.Empty(stdout);
         Assert.Contains("error: unknown command 'frobnicate now'", stderr);
-        Assert.Contains("usage: pbm HOST:PORT <command>", stderr);
+        Assert.Contains("usage: pbm [HOST:PORT] <command>", stderr);
     }
 
     [Theory]
-    [InlineData("cluster join not-an-address", "usage: pbm HOST:PORT cluster join <address>")]
-    [InlineData("log peek zero", "usage: pbm HOST:PORT log peek [n]")]
-    [InlineData("gateway routes a b", "usage: pbm HOST:PORT gateway routes [id]")]
+    [InlineData("cluster join not-an-address", "usage: pbm [HOST:PORT] cluster join <address>")]
+    [InlineData("log peek zero", "usage: pbm [HOST:PORT] log peek [n]")]
+    [InlineData("gateway routes a b", "usage: pbm [HOST:PORT] gateway routes [id]")]
     public async Task BadArguments_Exit2WithTheCommandsUsage(string command, string usage)
     {
         var (exit, _, stderr) = await Pbm(command.Split(' '));
@@ -110,7 +110,7 @@ public sealed class PbmProcessTests(PbmNodeFixture node) : IClassFixture<PbmNode
         var (exit, _, stderr) = await PbmProcess.RunAsync(args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(2, exit);
         Assert.Contains(message, stderr);
-        Assert.Contains("usage: pbm HOST:PORT", stderr);
+        Assert.Contains("usage: pbm [HOST:PORT]", stderr);
     }
 
     [Fact]

@@ -10,12 +10,24 @@ namespace Pbm;
 internal sealed class InteractiveShell(CommandRunner runner, PbmOptions options, TextReader input, TextWriter output)
 {
     private readonly List<string> _history = [];
+    private ImmutableArray<string> _commands = [];
 
-    /// <summary>Reads commands until <c>exit</c> or end of input, then returns 0: each command's failure was printed where it happened.</summary>
-    public async Task<int> RunAsync()
+    /// <summary>
+    /// Connects first (a <c>help</c> request: the node answers and takes the token), then reads commands until <c>exit</c> or
+    /// end of input and returns 0: each command's failure was printed where it happened. Returns 1 when the node cannot be
+    /// reached or refuses the token, without saying "connected".
+    /// </summary>
+    public async Task<int> RunAsync(TextWriter error)
     {
+        var (commands, refused) = await runner.HandshakeAsync();
+        if (commands is null)
+        {
+            error.WriteLine($"pbm: {refused}");
+            return Gateway.Protocol.Ops.OpsExitCodes.Failed;
+        }
+        _commands = commands.Value;
         var prompt = $"pbm {options.Host}:{options.Port}> ";
-        output.WriteLine($"connected to {options.Host}:{options.Port}; 'help' lists the commands, 'history' the ones typed, 'exit' quits; Ctrl+C stops a streaming command");
+        output.WriteLine($"connected to {options.Host}:{options.Port}; 'help' lists the commands, 'history' the ones typed, 'exit' quits; Tab completes, Ctrl+C stops a streaming command");
         while (true)
         {
             output.Write(prompt);
@@ -38,6 +50,27 @@ internal sealed class InteractiveShell(CommandRunner runner, PbmOptions options,
             if (words[0].Equals("help", StringComparison.OrdinalIgnoreCase) && words.Length == 1)
                 output.WriteLine("local: history, exit");
         }
+    }
+
+    /// <summary>
+    /// Tab completion of <paramref name="line"/> against the node's command names: the next word when one command fits
+    /// (with a space after a whole word), the longest common prefix when several do; the candidates' next words for display.
+    /// </summary>
+    public static (string Line, ImmutableArray<string> Candidates) Complete(string line, IReadOnlyList<string> commands)
+    {
+        var typed = line.TrimStart();
+        var done = typed.Length == 0 || typed.EndsWith(' ') ? typed.Split(' ', StringSplitOptions.RemoveEmptyEntries) : typed.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..^1];
+        var partial = typed.Length == 0 || typed.EndsWith(' ') ? "" : typed.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
+        var next = commands.Select(c => c.Split(' '))
+            .Where(w => w.Length > done.Length && done.Select((d, i) => d.Equals(w[i], StringComparison.OrdinalIgnoreCase)).All(x => x))
+            .Select(w => w[done.Length])
+            .Where(w => w.StartsWith(partial, StringComparison.OrdinalIgnoreCase))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToImmutableArray();
+        if (next.IsEmpty) return (line, []);
+        var prefix = done.Length == 0 ? "" : string.Join(' ', done) + " ";
+        if (next.Length == 1) return (prefix + next[0] + " ", next);
+        var common = next.Aggregate((a, b) => new string(a.Zip(b).TakeWhile(p => p.First == p.Second).Select(p => p.First).ToArray()));
+        return (common.Length > partial.Length ? prefix + common : line, next);
     }
 
     /// <summary>Splits a line into words; double quotes keep spaces inside one word.</summary>
@@ -93,6 +126,20 @@ internal sealed class InteractiveShell(CommandRunner runner, PbmOptions options,
                 case ConsoleKey.DownArrow when index < _history.Count:
                     index++;
                     Replace(line, index < _history.Count ? _history[index] : "");
+                    break;
+                case ConsoleKey.Tab:
+                    var (completed, candidates) = Complete(line.ToString(), _commands);
+                    if (candidates.Length > 1)
+                    {
+                        output.WriteLine();
+                        output.WriteLine(string.Join("  ", candidates));
+                        output.Write($"pbm {options.Host}:{options.Port}> " + line);
+                    }
+                    if (completed != line.ToString())
+                    {
+                        output.Write(completed[line.Length..]);
+                        line.Clear().Append(completed);
+                    }
                     break;
                 case ConsoleKey.D when key.Modifiers.HasFlag(ConsoleModifiers.Control) && line.Length == 0:
                     output.WriteLine();
