@@ -46,7 +46,7 @@ public static class ClusterPalette
     ]);
 
     // Petabridge.Cmd's switch: 'cluster leave -a akka.tcp://gateway@host:port', as well as the address as an argument.
-    private static readonly OpsSwitch AddressSwitch = new("address", "a", "ADDRESS");
+    private static OpsSwitch AddressSwitch => new("address", "a", "ADDRESS");
 
     private static string? AddressOf(OpsInvocation inv) => inv.Option("address") ?? inv.Arg(0);
 

@@ -65,9 +65,10 @@ public static class GatewayPalette
         var fields = new List<string[]>();
         foreach (var (name, value) in Gateway.Protocol.Configuration.DefinitionHocon.FileJson(d))
         {
-            fields.Add([Gateway.Protocol.Configuration.DefinitionHocon.FieldName(name), Cell(value)]);
+            if (name != "timeout") fields.Add([Gateway.Protocol.Configuration.DefinitionHocon.FieldName(name), Cell(value)]);
         }
-        if (d.Timeout is null) fields.Add(["timeout", Duration(found.ForwarderConfig.ActivityTimeout) + " (upstream's)"]);
+        // The timeout in force: the route's own, or its upstream's request timeout.
+        fields.Add(["timeout", Duration(found.ForwarderConfig.ActivityTimeout)]);
         fields.Add(["version", d.Version.ToString(Invariant)]);
         return OpsResult.Ok(OpsFrame.Table("route", ["field", "value"], fields));
     }
@@ -113,13 +114,15 @@ public static class GatewayPalette
         return OpsResult.Ok(OpsFrame.Table("stats", ["window", "requests", "req/s", "errors", "p50 ms", "p99 ms"], rows).Typed("snnnnn"), now);
     }
 
-    // Strings as they are; lists and objects as compact JSON (the policies).
+    // Strings as they are, lists of strings joined by commas, a policy as "field value, field value", deeper shapes as JSON.
     private static string Cell(System.Text.Json.Nodes.JsonNode? value) => value switch
     {
         null => "-",
         System.Text.Json.Nodes.JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
-        System.Text.Json.Nodes.JsonArray a when a.All(i => i is System.Text.Json.Nodes.JsonValue iv && iv.GetValueKind() == System.Text.Json.JsonValueKind.String) =>
-            string.Join(",", a.Select(i => i!.GetValue<string>())),
+        System.Text.Json.Nodes.JsonValue v => v.ToJsonString(),
+        System.Text.Json.Nodes.JsonArray a when a.All(i => i is System.Text.Json.Nodes.JsonValue) => string.Join(",", a.Select(Cell)),
+        System.Text.Json.Nodes.JsonObject o when o.All(p => p.Value is System.Text.Json.Nodes.JsonValue or System.Text.Json.Nodes.JsonArray) =>
+            string.Join(", ", o.Select(p => $"{Gateway.Protocol.Configuration.DefinitionHocon.FieldName(p.Key)} {Cell(p.Value)}")),
         _ => value.ToJsonString(),
     };
 

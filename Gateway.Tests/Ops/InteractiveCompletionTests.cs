@@ -21,5 +21,5 @@ public sealed class InteractiveCompletionTests
 
     [Fact]
     public void Complete_Ambiguous_ListsTheCandidates() =>
-        Assert.Equal(["sharding", "show", "status"], OpsCompletion.Complete("cluster s", Commands).Candidates);
+        Assert.Equal(["sharding", "show", "status"], OpsCompletion.Complete("cluster s", Commands).Candidates.AsEnumerable());
 }

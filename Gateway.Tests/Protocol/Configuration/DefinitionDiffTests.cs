@@ -63,6 +63,6 @@ public sealed class DefinitionDiffTests
         var cluster = Set([Upstream("u")], [Route("r", "u")]);
         var file = Set([Upstream("u")], [Route("r", "u") with { RateLimit = new RateLimitDefinition { Limit = 5, Period = TimeSpan.FromSeconds(1) }, MaxRequestBodySize = 10 }]);
 
-        Assert.Equal(["max-request-body-size", "rate-limit"], Assert.Single(DefinitionDiff.Compare(cluster, file)).Fields);
+        Assert.Equal(["max-request-body-size", "rate-limit"], Assert.Single(DefinitionDiff.Compare(cluster, file)).Fields.AsEnumerable());
     }
 }

@@ -30,7 +30,10 @@ public sealed class DefinitionHoconTests
             rate-limit { key = "header:X-Api-Key", algorithm = token-bucket, limit = 5, period = 1s, burst = 10, scope = cluster }
             ip-rules { allow = [ "10.0.0.0/8" ], deny = [ "10.1.0.0/16" ] }
             cors { allowed-origins = [ "https://a.example" ], allowed-methods = [ GET ], allow-credentials = on, max-age = 10m }
-            request-headers { add { "X-Dotted.Name" = "a \"quoted\" $value", x-lower = "1" }, remove = [ Cookie ] }
+            request-headers {
+              add { "X-Dotted.Name" = "a \"quoted\" $value", x-lower = "1" }
+              remove = [ Cookie ]
+            }
           } ]
         }
         """;
