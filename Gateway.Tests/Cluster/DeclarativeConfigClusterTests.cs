@@ -17,7 +17,7 @@ namespace Gateway.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class DeclarativeConfigClusterTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan PropagationTimeout = TimeSpan.FromSeconds(15);
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("pbm-config-");
 
