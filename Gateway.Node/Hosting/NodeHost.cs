@@ -101,12 +101,7 @@ public static class NodeHost
                 // The HOCON definitions become upserts through the route entities, once the journal is replayed.
                 .AddGatewayConfigStore(store, definitions)
                 .AddGatewayCache(cache)
-                .AddStartup((system, _) =>
-                {
-                    // No seed nodes: this node is a cluster of one, so one machine runs the same code path as many.
-                    var cluster = Cluster.Get(system);
-                    if (!settings.HasSeedNodes) cluster.Join(cluster.SelfAddress);
-                });
+                .AddStartup((system, _) => ClusterFormation.Start(system, ClusterFormation.UsesBootstrap(config), settings.HasSeedNodes));
         });
 
         // Opens the ingress once the node is ready; on stop, drains it and leaves the cluster before any hosted service stops.
