@@ -21,9 +21,8 @@ namespace Gateway.Actors.Caching;
 /// </remarks>
 public sealed class CacheStore : IDisposable
 {
-    private readonly MemoryCache _cache;
-    // Objects around each entry besides its strings and body: MemoryCache's entry and options, the CachedResponse or
-    // VaryRule, the header arrays (measured on .NET 10 x64 as about 400 bytes for a response with a few headers).
+    // Objects around each entry besides its strings and body: MemoryCache's entry and its dictionary node, the
+    // CachedResponse or VaryRule, the header arrays; a generous estimate for .NET x64, checked by ops/bench/cache-flood.sh.
     private const int EntryOverhead = 512;
     private const int HeaderOverhead = 96;
 

@@ -32,7 +32,12 @@ public sealed class CacheIdentityTests : IAsyncLifetime
             var n = Interlocked.Increment(ref _hits);
             var request = context.Request;
             context.Response.Headers["X-Saw-Api-Key"] = request.Headers.ContainsKey("X-Api-Key") ? "yes" : "no";
-            if (request.Path.StartsWithSegments("/vary")) context.Response.Headers.Vary = "Accept-Language";
+            if (request.Path.StartsWithSegments("/vary"))
+            {
+                // public: a response to a request with Authorization is stored only when it says so (RFC 9111 §3.5).
+                context.Response.Headers.Vary = "Accept-Language";
+                context.Response.Headers.CacheControl = "public, max-age=3600";
+            }
             await context.Response.WriteAsync($"for {request.Headers["X-Gateway-Client"]} #{n}");
         });
         var keys = $$"""
