@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Gateway.Actors.Caching;
 using Gateway.Node.Configuration;
