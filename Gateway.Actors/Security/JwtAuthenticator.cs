@@ -138,6 +138,8 @@ public sealed partial class JwtAuthenticator : RouteAuthenticator
     private sealed class JwtIdentity(JsonWebToken token) : GatewayIdentity
     {
         public override string? Claim(string name) => token.TryGetClaim(name, out var claim) ? claim.Value : null;
+
+        public override string? Subject => Claim("sub");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Auth policy '{Policy}' now uses {KeyCount} signing keys from its JWKS")]
