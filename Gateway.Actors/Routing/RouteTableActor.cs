@@ -79,7 +79,7 @@ public sealed class RouteTableActor : ReceiveActor
     }
 
     private IRouteRateLimiter NewLimiter(string routeId, Protocol.Routing.RateLimitDefinition limit) => limit.Scope == "cluster"
-        ? new ClusterRateLimiter(routeId, limit, _clients)
+        ? new ClusterRateLimiter(routeId, limit, _clients, _clusterLimits.Members)
         : new RouteRateLimiter(routeId, limit, _clients);
 
     /// <summary>Compiles the routes of <paramref name="definitions"/> whose upstream has a runtime; returns why others were skipped.</summary>
