@@ -68,13 +68,17 @@ rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 log "restart: one key, limit $LIMIT/s, load $RPS/s split 40/40/20 for ${RESTART_DURATION}s; node 1 stopped at $((RESTART_DURATION / 4))s, started at $((RESTART_DURATION / 2))s"
 $LOAD --urls "$(urls one)" --split 40,40,20 --rps "$RPS" --seconds "$RESTART_DURATION" --warmup 2 --keys 1 >"$RUN/restart.out" || true &
 LOAD_PID=$!; PIDS+=($LOAD_PID)
-sleep $((2 + RESTART_DURATION / 4))
-kill -TERM "${NODE_PID[1]}"; for _ in $(seq 100); do kill -0 "${NODE_PID[1]}" 2>/dev/null || break; sleep 0.1; done
-log "node 1 stopped (exit after SIGTERM); starting it again at half time"
-sleep $((RESTART_DURATION / 2 - RESTART_DURATION / 4))
-start_node 1
-for _ in $(seq 120); do curl -sf "http://127.0.0.1:${ADMIN[1]}/readyz" >/dev/null && break; sleep 0.5; done
-log "node 1 ready again"
+T0=$(date +%s)
+until_second() { while (( $(date +%s) < T0 + $1 )); do sleep 0.2; done; }
+# The schedule is absolute from the load's start (2 s warm-up first), however long the drain takes on a busy machine.
+until_second $((2 + RESTART_DURATION / 4))
+kill -TERM "${NODE_PID[1]}"; log "node 1: SIGTERM"
+while kill -0 "${NODE_PID[1]}" 2>/dev/null && (( $(date +%s) < T0 + 2 + RESTART_DURATION / 2 - 1 )); do sleep 0.2; done
+kill -9 "${NODE_PID[1]}" 2>/dev/null && log "node 1 still draining: killed" || log "node 1 exited"
+until_second $((2 + RESTART_DURATION / 2))
+start_node 1; log "node 1 started again"
+for _ in $(seq 240); do curl -sf "http://127.0.0.1:${ADMIN[1]}/readyz" >/dev/null && break; sleep 0.5; done
+log "node 1 ready again at $(( $(date +%s) - T0 - 2 ))s of ${RESTART_DURATION}s"
 wait "$LOAD_PID" || true
 cat "$RUN/restart.out"
 admitted=$(sed -n 's/^admitted=\([0-9]*\).*/\1/p' "$RUN/restart.out" | head -1)

@@ -126,7 +126,7 @@ public sealed class BreakerTests
                 s = Breaker.Next(granted.State, new BreakerEvent.TrialFinished(granted.State.Epoch, true), policy).State;
             }
             Assert.Equal(BreakerState.Closed, s.State);
-        }, iter: 2000);
+        }, iter: 600);
     }
 
     [Fact]
