@@ -32,7 +32,7 @@ public sealed class ClusterLeaveTests() : TestKit(Akka.Configuration.Configurati
         var drain = new CountingDrain();
         var result = ClusterPalette.Leave(cluster, "akka.tcp://gateway@10.9.9.9:4053", drain);
         Assert.Equal(0, drain.Starts);
-        Assert.Contains("not a member", result.Frames.Single().Text ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.NotEqual(0, result.ExitCode); // not a member here: refused, and this node keeps serving
     }
 
     private sealed class CountingDrain : INodeDrain
@@ -43,6 +43,11 @@ public sealed class ClusterLeaveTests() : TestKit(Akka.Configuration.Configurati
 
         public TimeSpan Timeout => TimeSpan.FromSeconds(30);
 
-        public bool Start() => Starts++ == 0;
+        public bool Start()
+        {
+            if (Starts > 0) return false;
+            Starts++;
+            return true;
+        }
     }
 }
