@@ -122,7 +122,9 @@ public static class NodeHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(30));
 
         var app = builder.Build();
-        RegisterGauges(app.Services.GetRequiredService<RouteTableHolder>());
+        var holder = app.Services.GetRequiredService<RouteTableHolder>();
+        var gauges = GatewayMetrics.TrackUpstreams(() => holder.Upstreams);
+        app.Lifetime.ApplicationStopped.Register(gauges.Dispose);
 
         var ingress = app.Services.GetRequiredService<IngressHandler>();
         var adminPort = settings.AdminPort;
@@ -192,16 +194,4 @@ public static class NodeHost
                 ssl.ServerCertificateContext = certificate.Context;
             },
         }));
-
-    private static void RegisterGauges(RouteTableHolder holder)
-    {
-        Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
-        {
-            foreach (var upstream in holder.Upstreams)
-            {
-                GatewayMetrics.InFlight.WithLabels(upstream.Name).Set(upstream.InFlight);
-                GatewayMetrics.QueueDepth.WithLabels(upstream.Name).Set(upstream.Pipeline.QueueDepth);
-            }
-        });
-    }
 }

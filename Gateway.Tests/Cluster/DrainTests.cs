@@ -89,7 +89,7 @@ public sealed class DrainTests
             }
             await context.Response.WriteAsync("done " + context.Request.Path);
         });
-        var opsPort = FreePort.Next();
+        var opsPort = FreePort.NextStable();
         using var cluster = new LocalCluster(1);
         cluster.Start(0, "--set", $"gateway.ops.port={opsPort}");
         await cluster.WaitReadyAsync(0, StartTimeout);
