@@ -79,7 +79,7 @@ public static class NodeHost
         var configFile = config.GetString("gateway.config-file");
         if (!string.IsNullOrEmpty(configFile) && config.GetBoolean("gateway.watch-config-file"))
         {
-            builder.Services.AddHostedService(sp => new ConfigFileWatcher(configFile, definitions,
+            builder.Services.AddHostedService(sp => new ConfigFileWatcher(configFile,
                 sp.GetRequiredService<ActorRegistry>(), adminApi.AskTimeout, sp.GetRequiredService<ILogger<ConfigFileWatcher>>()));
         }
         builder.Services.AddRouting();
@@ -98,8 +98,9 @@ public static class NodeHost
                 .AddClusterTls(clusterTls)
                 .AddGatewayRouting(defaults, clients)
                 .AddGatewayOps(ops)
-                // The HOCON definitions become upserts through the route entities, once the journal is replayed.
-                .AddGatewayConfigStore(store, definitions)
+                // The node's definitions are a change set against what they were when this node last applied them,
+                // applied through the route entities once the journal is replayed (an unchanged file changes nothing).
+                .AddGatewayConfigStore(store, definitions, AppliedFileRecord.ForNode(store, config))
                 .AddGatewayCache(cache)
                 .AddStartup((system, _) =>
                 {
