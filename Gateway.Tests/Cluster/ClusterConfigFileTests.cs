@@ -101,12 +101,12 @@ public sealed class ClusterConfigFileTests(ITestOutputHelper output)
         Stop(cluster, 2);
         cluster.StartWithConfig(2, files[2]);
         await cluster.WaitReadyAsync(2, StartTimeout);
-        Assert.Contains("Config file unchanged since this node last applied it", cluster[2]!.Output);
         for (var i = 0; i < 3; i++)
         {
             using (var moved = await cluster.Client.GetAsync(cluster.IngressUrl(i) + "/moved/x")) Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
             using (var old = await cluster.Client.GetAsync(cluster.IngressUrl(i) + "/file/x")) Assert.Equal(HttpStatusCode.NotFound, old.StatusCode);
         }
+        Assert.Contains("Config file unchanged since this node last applied it", cluster[2]!.Output);
     }
 
     private static void Stop(LocalCluster cluster, int node)

@@ -53,6 +53,9 @@ public sealed class ConfigFileRestartTests(ITestOutputHelper output)
             await File.WriteAllTextAsync(file, Config("""{ id = r, path = "/file/{**rest}", upstream = u }"""));
             await StartAsync();
             await Eventually.StatusAsync(client, Ingress("/file/x"), HttpStatusCode.OK, Timeout);
+            // At Information, a change set is one line; the route table's publications are Debug.
+            Assert.Single(node!.Output.Split('\n'), l => l.Contains("Config file change set applied: 2 changes (0 refused)"));
+            Assert.DoesNotContain("Route table", node.Output);
 
             // The operator moves the route through the admin API (version 2), then restarts the node with the same file.
             using (var put = await client.PutAsync(Admin("/admin/routes/r"), new StringContent("""{"path":"/edited/{**rest}","upstream":"u"}""", Encoding.UTF8, "application/json")))

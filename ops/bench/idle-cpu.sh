@@ -31,6 +31,7 @@ idle_percent() {
   echo $(( 100 * idle / (total > 0 ? total : 1) ))
 }
 
+trap "exit 130" INT TERM
 cleanup() { "$CLUSTER" down "$NODES" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
