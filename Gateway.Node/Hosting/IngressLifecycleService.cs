@@ -57,7 +57,8 @@ internal sealed partial class IngressLifecycleService(DrainState state, IngressC
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await ingress.WaitClosedAsync(grace, cancellationToken).ConfigureAwait(false);
         ingress.CloseIdle();
-        var left = await ingress.WaitClosedAsync(state.Timeout - clock.Elapsed, cancellationToken).ConfigureAwait(false);
+        var rest = state.Timeout - clock.Elapsed;
+        var left = await ingress.WaitClosedAsync(rest > TimeSpan.Zero ? rest : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         if (left > 0)
         {
             LogCutOff(logger, left, state.Timeout);
