@@ -1,5 +1,7 @@
 using System.Net;
 using Gateway.Actors.ConfigStore;
+using Gateway.Actors.Ops;
+using Microsoft.Extensions.DependencyInjection;
 using Gateway.Protocol.Configuration;
 using Gateway.Protocol.Routing;
 using Gateway.Protocol.Upstreams;
@@ -43,7 +45,10 @@ public sealed class ConfigFileReloadTests
 
             // Invalid: a catch-all in the middle. Nothing of it may apply, and what runs keeps running.
             await File.WriteAllTextAsync(file, Routes("""{ id = third, path = "/third/{**rest}/bad", upstream = u }"""));
-            await Task.Delay(1500);
+            // Wait for the watcher's refusal (not a fixed time): only then is "nothing of it applied" a finding.
+            var logs = gateway.Services.GetRequiredService<LogBuffer>();
+            await Eventually.TrueAsync(() => logs.Peek(logs.Capacity).Any(e => e.Message.Contains("refused, the running config stays") && e.Message.Contains("gateway.routes[1].path")),
+                TimeSpan.FromSeconds(20), () => "the watcher logged no refusal of the invalid file");
             using (var third = await gateway.Client.GetAsync("/third/x/bad")) Assert.Equal(HttpStatusCode.NotFound, third.StatusCode);
             using (var first = await gateway.Client.GetAsync("/first/x")) Assert.Equal(HttpStatusCode.OK, first.StatusCode);
             using (var second = await gateway.Client.GetAsync("/second/x")) Assert.Equal(HttpStatusCode.OK, second.StatusCode);
