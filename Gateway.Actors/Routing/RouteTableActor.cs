@@ -83,7 +83,8 @@ public sealed class RouteTableActor : ReceiveActor
         var (table, skipped) = Compile(_pending, runtimes, limiters, _security);
         _holder.Publish(table, runtimes.Values.ToArray());
         foreach (var reason in skipped) _log.Warning("Route skipped: {Reason}", reason);
-        _log.Info("Route table {Generation} published with {RouteCount} routes onto {UpstreamCount} upstreams",
+        // Every node publishes a table per replicated change: Debug. The node applying a change set logs it once at Information.
+        _log.Debug("Route table {Generation} published with {RouteCount} routes onto {UpstreamCount} upstreams",
             _generation, table.Count, runtimes.Count);
         Context.System.EventStream.Publish(new RouteTablePublished(_generation, table.Count, skipped));
         RemoveSeriesOfGoneRoutes();
