@@ -23,6 +23,8 @@ public static class AdminEndpoints
         endpoints.MapMetrics("/metrics").RequireHost(host);
         endpoints.MapConfigApi(host, api);
         endpoints.MapCacheApi(host, api);
+        endpoints.MapDeclarativeConfigApi(host, api);
+        endpoints.MapRuntimeStateApi(host, api);
     }
 
     // Ready only when Up, the route table holds the replicated set as it stood after this node's rehydration, the ingress is

@@ -48,6 +48,7 @@ public sealed class GatewaySerializer : SerializerWithStringManifest
         [typeof(Caching.GetCachedResponse)] = "get-cached-response",
         [typeof(Caching.CachedResponseFound)] = "cached-response-found",
         [typeof(Caching.CachedResponseMissing)] = "cached-response-missing",
+        [typeof(Caching.CachedResponseVaries)] = "cached-response-varies",
         [typeof(Caching.StoreCachedResponse)] = "store-cached-response",
         [typeof(Caching.PurgeCache)] = "purge-cache",
     }.ToFrozenDictionary();

@@ -104,6 +104,7 @@ public sealed class GatewaySerializerTests : IDisposable
         new Gateway.Protocol.Caching.GetCachedResponse("abc", "users\u001fhost\u001f/a", ImmutableDictionary<string, string>.Empty.Add("Accept", "text/plain")),
         new Gateway.Protocol.Caching.CachedResponseFound(Gateway.Tests.Protocol.Caching.CacheMessagesTests.Stored),
         Gateway.Protocol.Caching.CachedResponseMissing.Instance,
+        new Gateway.Protocol.Caching.CachedResponseVaries(["accept-language", "accept-encoding"]),
         new Gateway.Protocol.Caching.StoreCachedResponse("abc", "users\u001f\u001f/a", ImmutableDictionary<string, string>.Empty, Gateway.Tests.Protocol.Caching.CacheMessagesTests.Stored),
         new Gateway.Protocol.Caching.PurgeCache("/api/", null),
     ];
