@@ -78,12 +78,8 @@ public sealed class CacheCollapsingTests : IAsyncLifetime
     private async Task<((HttpStatusCode Status, string Body, string? Cache) Leader, (HttpStatusCode Status, string Body, string? Cache)[] Followers)> CrowdAsync(string path)
     {
         var leader = GetAsync(path);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (_hits.GetValueOrDefault(path) == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the leader never reached the upstream");
-            await Task.Delay(10);
-        }
+        await Eventually.TrueAsync(() => _hits.GetValueOrDefault(path) > 0, TimeSpan.FromSeconds(10), () => "the leader never reached the upstream",
+            TimeSpan.FromMilliseconds(10));
         var followers = await Task.WhenAll(Enumerable.Range(0, Followers).Select(_ => GetAsync(path)));
         return (await leader, followers);
     }
