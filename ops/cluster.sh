@@ -13,7 +13,11 @@
 # GATEWAY_STOP_TIMEOUT (default 45: the drain timeout, 30 s, plus the leave), GATEWAY_PORT_OFFSET (added to every
 # port above, default 0, to run a second local cluster beside the first), GATEWAY_BOOTSTRAP=on (no seed list: the nodes
 # find each other by Akka.Management's Cluster.Bootstrap with config discovery over management ports 8558+i; the first
-# three contact points form the cluster, later nodes join it the same way).
+# three contact points form the cluster, later nodes join it the same way), GATEWAY_NODE_ARGS (more arguments for every
+# node, e.g. "--set gateway.logging.level=Debug").
+#
+# Each node logs to RUN/node-I.log; a restarted node appends to it after a line marking the restart, so the log of a
+# node that crashed survives its restart.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -66,10 +70,12 @@ start_node() {
   mkdir -p "$RUN/data"
   local seeds="${GATEWAY_SEEDS:-$SEEDS}" extra=()
   if [ "${GATEWAY_BOOTSTRAP:-off}" = on ]; then seeds=""; read -r -d '' -a extra < <(bootstrap_args "$i") || true; fi
+  echo "===== node $i starting at $(date -u '+%Y-%m-%dT%H:%M:%SZ') (ops/cluster.sh) =====" >>"$RUN/node-$i.log"
+  # shellcheck disable=SC2086 # GATEWAY_NODE_ARGS is a list of words
   GATEWAY_INGRESS_PORT=$(ingress_port "$i") GATEWAY_ADMIN_PORT=$(admin_port "$i") GATEWAY_PORT_REMOTE=$(remote_port "$i") \
   GATEWAY_OPS_PORT=$(ops_port "$i") GATEWAY_HOSTNAME=127.0.0.1 GATEWAY_SEEDS="$seeds" GATEWAY_DATA_DIR="$RUN/data" \
     nohup dotnet "$DLL" --config "$ROOT/hocon/cluster.local.conf" --set "gateway.sample.echo-port=$(echo_port "$i")" "${extra[@]}" \
-    >"$RUN/node-$i.log" 2>&1 </dev/null &
+    ${GATEWAY_NODE_ARGS:-} >>"$RUN/node-$i.log" 2>&1 </dev/null &
   echo $! >"$RUN/node-$i.pid"
   echo "node $i: started (pid $!, ingress $(ingress_port "$i"), admin $(admin_port "$i"), pbm $(ops_port "$i"), log $RUN/node-$i.log)"
 }

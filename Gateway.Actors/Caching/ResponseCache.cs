@@ -14,7 +14,7 @@ namespace Gateway.Actors.Caching;
 /// </summary>
 public sealed class ResponseCache : IDisposable
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<CachedResponse?>> _flights = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<FlightResult>> _flights = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private volatile ICacheCluster? _cluster;
 
@@ -23,8 +23,8 @@ public sealed class ResponseCache : IDisposable
     {
         Settings = settings;
         _time = time;
-        L1 = new CacheStore(settings.L1SizeLimit, settings.StaleRetention);
-        L2 = new CacheStore(settings.L2SizeLimit, settings.StaleRetention);
+        L1 = new CacheStore(settings.L1SizeLimit, settings.L1MaxEntries, settings.StaleRetention);
+        L2 = new CacheStore(settings.L2SizeLimit, settings.L2MaxEntries, settings.StaleRetention);
     }
 
     /// <summary>The settings.</summary>
@@ -61,7 +61,13 @@ public sealed class ResponseCache : IDisposable
             return;
         }
 
-        var key = cache.BaseKey(request, path);
+        if (cache.BaseKey(context, path) is not { } key)
+        {
+            // An authenticated route keys its entries by identity; a request without one is never served nor stored.
+            Count(route, CacheResults.Bypass);
+            await handler.ProxyAsync(context, route, destination, start, CacheFill.PassThrough(CacheResults.Bypass)).ConfigureAwait(false);
+            return;
+        }
         CachedResponse? stale = null;
         if (mode == RequestCacheMode.Lookup)
         {
@@ -85,36 +91,14 @@ public sealed class ResponseCache : IDisposable
         }
 
         var flightKey = L1.RuleOf(key) is { } rule ? CacheKeys.Variant(key, rule.Headers, headers) : key;
-        var flight = new TaskCompletionSource<CachedResponse?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var flight = NewFlight();
         var leader = mode == RequestCacheMode.Refresh ? flight : _flights.GetOrAdd(flightKey, flight);
         if (!ReferenceEquals(leader, flight))
         {
-            await FollowAsync(handler, context, route, cache, key, leader.Task, destination, start).ConfigureAwait(false);
+            await FollowAsync(handler, context, route, cache, key, flightKey, leader, destination, start).ConfigureAwait(false);
             return;
         }
-
-        CachedResponse? result = null;
-        try
-        {
-            if (stale is null && mode == RequestCacheMode.Lookup && cache.Definition.Cluster && _cluster is { } cluster
-                && await cluster.GetAsync(key, headers).ConfigureAwait(false) is { } remote)
-            {
-                if (CachePolicy.IsFresh(remote, Now))
-                {
-                    L1.Store(key, remote, headers);
-                    result = remote;
-                    await ServeAsync(handler, context, route, remote, CacheResults.HitCluster, start).ConfigureAwait(false);
-                    return;
-                }
-                if (remote.HasValidator) stale = remote;
-            }
-            result = await FetchAsync(handler, context, route, cache, key, stale, destination, start).ConfigureAwait(false);
-        }
-        finally
-        {
-            _flights.TryRemove(new KeyValuePair<string, TaskCompletionSource<CachedResponse?>>(flightKey, flight));
-            flight.TrySetResult(result);
-        }
+        await LeadAsync(handler, context, route, cache, key, flightKey, flight, stale, mode, destination, start).ConfigureAwait(false);
     }
 
     /// <summary>Stores a response fetched or refreshed here: in L1, and with its owner in the cluster when the route shares it.</summary>
@@ -122,8 +106,41 @@ public sealed class ResponseCache : IDisposable
     {
         L1.Store(baseKey, response, requestHeaders);
         CacheMetrics.Stored.Inc();
-        if (route.Definition.Cluster && _cluster is { } cluster && response.Size <= Settings.L2MaxEntrySize && !CacheKeys.VariesOnCredentials(response.Vary))
+        // A response varying on a credential is never sent: its variant key would carry the credential to the owner.
+        if (route.Definition.Cluster && _cluster is { } cluster && response.Size <= Settings.L2MaxEntrySize
+            && !CacheKeys.VariesOnCredentials(response.Vary, route.CredentialHeader))
             cluster.Store(baseKey, requestHeaders, response, Now);
+    }
+
+    // The one request of a flight that asks L2 and the upstream; the flight's followers get what it stored.
+    private async Task LeadAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CompiledCache cache, string key, string flightKey,
+        TaskCompletionSource<FlightResult> flight, CachedResponse? stale, RequestCacheMode mode, string destination, long start)
+    {
+        var outcome = FlightResult.Failure;
+        try
+        {
+            if (stale is null && mode == RequestCacheMode.Lookup && cache.Definition.Cluster && _cluster is { } cluster
+                && await cluster.GetAsync(key, context.Request.Headers, L1.RuleOf(key)?.Headers ?? [], cache.CredentialHeader).ConfigureAwait(false) is { } remote)
+            {
+                if (CachePolicy.IsFresh(remote, Now))
+                {
+                    L1.Store(key, remote, context.Request.Headers);
+                    outcome = new FlightResult(remote, false);
+                    await ServeAsync(handler, context, route, remote, CacheResults.HitCluster, start).ConfigureAwait(false);
+                    return;
+                }
+                if (remote.HasValidator) stale = remote;
+            }
+            var stored = await FetchAsync(handler, context, route, cache, key, stale, destination, start).ConfigureAwait(false);
+            // A response that arrived whole but may not be stored is no failure: the followers fetch their own, as it says.
+            var failed = stored is null && (context.RequestAborted.IsCancellationRequested || context.Response.StatusCode >= StatusCodes.Status500InternalServerError);
+            outcome = new FlightResult(stored, failed);
+        }
+        finally
+        {
+            _flights.TryRemove(new KeyValuePair<string, TaskCompletionSource<FlightResult>>(flightKey, flight));
+            flight.TrySetResult(outcome);
+        }
     }
 
     private async Task<CachedResponse?> FetchAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CompiledCache cache, string key,
@@ -147,31 +164,70 @@ public sealed class ResponseCache : IDisposable
         return fill.Complete(context);
     }
 
-    private async Task FollowAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CompiledCache cache, string key,
-        Task<CachedResponse?> leader, string destination, long start)
+    /// <summary>
+    /// Waits for the flight's leader and serves what it stored. When the leader failed (an error, an incomplete response,
+    /// its client left) or did not finish within <c>collapse-timeout</c>, exactly one follower takes its place and the
+    /// others wait for that one: a failing or slow upstream gets one request per round, never the whole crowd at once.
+    /// </summary>
+    private async Task FollowAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CompiledCache cache, string key, string flightKey,
+        TaskCompletionSource<FlightResult> leader, string destination, long start)
     {
-        CachedResponse? result;
-        try
+        while (true)
         {
-            result = await leader.WaitAsync(Settings.CollapseTimeout, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            result = null;
-        }
-        catch (OperationCanceledException)
-        {
-            return; // the client left while waiting
-        }
+            FlightResult outcome;
+            var timedOut = false;
+            try
+            {
+                outcome = await leader.Task.WaitAsync(Settings.CollapseTimeout, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                outcome = FlightResult.Failure;
+                timedOut = true;
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the client left while waiting
+            }
 
-        // The leader's response is usable when it was stored, is fresh, and (if it varies) is the variant this request selects.
-        if (result is not null && CachePolicy.IsFresh(result, Now) && (result.Vary.IsDefaultOrEmpty || L1.Lookup(key, context.Request.Headers) == result))
-        {
-            await ServeAsync(handler, context, route, result, CacheResults.Collapsed, start).ConfigureAwait(false);
+            // The leader's response is usable when it was stored, is fresh, and (if it varies) is the variant this request selects.
+            if (outcome.Stored is { } result && CachePolicy.IsFresh(result, Now)
+                && (result.Vary.IsDefaultOrEmpty || L1.Lookup(key, context.Request.Headers) == result))
+            {
+                await ServeAsync(handler, context, route, result, CacheResults.Collapsed, start).ConfigureAwait(false);
+                return;
+            }
+            if (!outcome.Failed)
+            {
+                // Not storable (or another variant): the response says each request gets its own.
+                await FetchAsync(handler, context, route, cache, key, null, destination, start).ConfigureAwait(false);
+                return;
+            }
+
+            var mine = NewFlight();
+            // A slow leader stays in the map until it ends: replace it; a failed one has left it: take the empty place.
+            var taken = timedOut ? _flights.TryUpdate(flightKey, mine, leader) || ReferenceEquals(_flights.GetOrAdd(flightKey, mine), mine)
+                : ReferenceEquals(_flights.GetOrAdd(flightKey, mine), mine);
+            if (!taken)
+            {
+                if (_flights.TryGetValue(flightKey, out var next)) leader = next;
+                continue;
+            }
+            CacheMetrics.CollapseTakeovers.Inc();
+            // The previous leader may have stored the response after all, just before this request took its place.
+            if (L1.Lookup(key, context.Request.Headers) is { } stored && CachePolicy.IsFresh(stored, Now))
+            {
+                _flights.TryRemove(new KeyValuePair<string, TaskCompletionSource<FlightResult>>(flightKey, mine));
+                mine.TrySetResult(new FlightResult(stored, false));
+                await ServeAsync(handler, context, route, stored, CacheResults.Collapsed, start).ConfigureAwait(false);
+                return;
+            }
+            await LeadAsync(handler, context, route, cache, key, flightKey, mine, null, RequestCacheMode.Lookup, destination, start).ConfigureAwait(false);
             return;
         }
-        await FetchAsync(handler, context, route, cache, key, null, destination, start).ConfigureAwait(false);
     }
+
+    private static TaskCompletionSource<FlightResult> NewFlight() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private async Task ServeAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CachedResponse stored, string label, long start)
     {
@@ -231,6 +287,12 @@ public sealed class ResponseCache : IDisposable
     private static string Weak(string etag) => etag.StartsWith("W/", StringComparison.Ordinal) ? etag[2..] : etag;
 
     private static void Count(CompiledRoute route, string label) => route.Cache?.Count(label);
+
+    // What a flight's leader ended with: the response it stored, or whether it failed (so one follower takes over).
+    private sealed record FlightResult(CachedResponse? Stored, bool Failed)
+    {
+        public static FlightResult Failure { get; } = new(null, true);
+    }
 
     /// <inheritdoc />
     public void Dispose()

@@ -192,7 +192,7 @@ public sealed partial class IngressHandler
         EndpointState? previous = null;
         for (var attempt = 1; ; attempt++)
         {
-            var endpoint = Acquire(upstream, previous);
+            var endpoint = Acquire(upstream, previous, out var ticket);
             if (endpoint is null)
             {
                 // Every endpoint is open or unhealthy: answer at once rather than try a connection known to fail.
@@ -215,20 +215,20 @@ public sealed partial class IngressHandler
                 proxy.OutgoingTraceParent = GatewayTracing.TraceParentOf(span);
             }
             endpoint.Enter();
+            var outcome = EndpointOutcome.Abandoned;
             try
             {
                 error = await _forwarder.SendAsync(context, endpoint.DestinationPrefix, upstream.Client, route.ForwarderConfig, proxy).ConfigureAwait(false);
+                outcome = error == ForwarderError.None
+                    ? proxy.UpstreamStatus >= 500 ? EndpointOutcome.Failed : EndpointOutcome.Succeeded
+                    : IsClientSide(error) ? EndpointOutcome.Abandoned : EndpointOutcome.Failed;
             }
             finally
             {
-                endpoint.Exit();
+                endpoint.Exit(ticket, outcome);
             }
             span?.SetTag("http.response.status_code", proxy.UpstreamStatus);
             if (error != ForwarderError.None) span?.SetStatus(ActivityStatusCode.Error, error.ToString());
-
-            var upstreamFailed = error == ForwarderError.None ? proxy.UpstreamStatus >= 500 : !IsClientSide(error);
-            if (upstreamFailed) endpoint.RecordFailure(upstream.Breaker.ConsecutiveFailures);
-            else if (error == ForwarderError.None) endpoint.RecordSuccess();
 
             // A 502/503/504 held back by the transform, or a send that failed before any response byte went out.
             var again = proxy.RetryRequested
@@ -255,14 +255,15 @@ public sealed partial class IngressHandler
         }
     }
 
-    private static EndpointState? Acquire(UpstreamRuntime upstream, EndpointState? previous)
+    private static EndpointState? Acquire(UpstreamRuntime upstream, EndpointState? previous, out EndpointTicket ticket)
     {
+        ticket = default;
         // Another request may take the last half-open trial between the pick and the claim: pick again, a few times.
         for (var i = 0; i < 3; i++)
         {
             var endpoint = upstream.Balancer.Pick(upstream.Endpoints, previous) ?? (previous is not null ? upstream.Balancer.Pick(upstream.Endpoints) : null);
             if (endpoint is null) return null;
-            if (endpoint.TryAcquire()) return endpoint;
+            if (endpoint.TryAcquire(out ticket)) return endpoint;
         }
         return null;
     }

@@ -26,7 +26,7 @@ public static class ClusterPalette
         new OpsCommand
         {
             Name = "cluster leave", Arguments = "[address]", MaxArgs = 1, Switches = [AddressSwitch], Summary = "have a member (this node by default) leave gracefully",
-            Run = (inv, ctx) => Leave(Cluster.Get(ctx.System), AddressOf(inv)).AsTask(),
+            Run = (inv, ctx) => Leave(Cluster.Get(ctx.System), AddressOf(inv), ctx.Drain).AsTask(),
         },
         new OpsCommand
         {
@@ -105,10 +105,16 @@ public static class ClusterPalette
         return OpsResult.Line($"{cluster.SelfAddress} is joining {address}");
     }
 
-    private static OpsResult Leave(Cluster cluster, string? text)
+    /// <summary>
+    /// <c>cluster leave [address]</c>. Aimed at this node it is <c>gateway drain</c> (the SIGTERM path: readiness off,
+    /// in-flight requests finished, shards handed off, cluster left, exit), never a bare leave that would stop the node's
+    /// actors under requests still in flight; another member is asked to leave.
+    /// </summary>
+    internal static OpsResult Leave(Cluster cluster, string? text, INodeDrain? drain)
     {
         var address = text is null ? cluster.SelfAddress : ParseAddress(text);
         if (address is null) return BadAddress(text!, "cluster leave [address]");
+        if (address == cluster.SelfAddress && drain is not null) return DrainCommand.Drain(drain);
         if (!IsMember(cluster, address)) return NotMember(address);
         cluster.Leave(address);
         return OpsResult.Line($"{address} is leaving the cluster");

@@ -23,7 +23,7 @@ public sealed class CompiledRoute
         ResponseHeaders = new CompiledHeaderTransforms(definition.ResponseHeaders);
         ForwarderConfig = new ForwarderRequestConfig { ActivityTimeout = definition.Timeout ?? upstream.RequestTimeout };
         Metrics = new RouteMetrics(Id, upstream.Name);
-        Cache = definition.Cache is { } cache ? new Caching.CompiledCache(definition.Id, cache) : null;
+        Cache = definition.Cache is { } cache ? new Caching.CompiledCache(definition.Id, cache, definition.Auth is not null, security?.CredentialHeader) : null;
     }
 
     /// <summary>The accepted definition.</summary>

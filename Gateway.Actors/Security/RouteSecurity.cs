@@ -30,6 +30,9 @@ public sealed class RouteSecurity
         _forwardClaims = policy?.ForwardClaims.ToArray() ?? [];
     }
 
+    /// <summary>The request header other than <c>Authorization</c> carrying the route's credentials (the API-key header), or null.</summary>
+    public string? CredentialHeader => _auth?.CredentialHeader;
+
     /// <summary>The route's CORS policy, or null.</summary>
     public CorsPolicy? Cors { get; }
 
