@@ -59,7 +59,8 @@ public static class NodeConfigLoader
 
         var node = file is null
             ? SampleNode(overrides.WithFallback(Defaults).GetInt("gateway.sample.echo-port"))
-            : ConfigurationFactory.ParseString(ReadFile(file));
+            // A file may point an upstream at the sample echo upstream as "http://127.0.0.1:"${gateway.sample.echo-port}.
+            : ConfigurationFactory.ParseString($"gateway.sample.echo-port = {overrides.WithFallback(Defaults).GetInt("gateway.sample.echo-port")}\n" + ReadFile(file));
         var config = overrides.WithFallback(node).WithFallback(Defaults);
         return file is null
             ? config

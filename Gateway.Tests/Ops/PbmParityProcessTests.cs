@@ -26,7 +26,7 @@ public sealed class PbmParityProcessTests(PbmNodeFixture node) : IClassFixture<P
         await Eventually.TrueAsync(() => Task.FromResult(PortIsFree(9110)), TimeSpan.FromSeconds(30), () => "port 9110 stayed in use");
         int admin = FreePort.Next();
         using var defaultNode = NodeProcess.Start("--set", "gateway.ops.port=9110", "--set", $"gateway.admin.port={admin}",
-            "--set", "gateway.ingress.port=0", "--set", "gateway.sample.enabled=off", "--set", "akka.remote.dot-netty.tcp.port=0");
+            "--set", $"gateway.ingress.port={FreePort.Next()}", "--set", "gateway.ingress.hostname=127.0.0.1", "--set", "gateway.sample.enabled=off", "--set", "akka.remote.dot-netty.tcp.port=0");
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         await Node.NodeProcessTests.WaitReadyAsync(client, admin, defaultNode);
 
