@@ -11,7 +11,7 @@ namespace Gateway.Actors.Caching;
 /// adds the stored validators when revalidating), judges the response as it arrives, captures a storable body, and
 /// answers a 304 to a revalidation with the refreshed stored response. Attached to the request's <c>ProxyRequest</c>.
 /// </summary>
-public sealed class CacheFill : Chain.IForwardHook
+internal sealed class CacheFill : Chain.IForwardHook
 {
     // Not stored: hop-by-hop (RFC 9110 §7.6.1), recomputed (Content-Length, Age), or never replayed (Set-Cookie).
     private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase)

@@ -6,7 +6,7 @@ namespace Gateway.Actors.Chain;
 /// A step's part in the forward that a later step performs: the cache shapes the outgoing request and captures the
 /// response, CORS puts its headers back over the upstream's. Registered on the <see cref="RequestContext"/>.
 /// </summary>
-public interface IForwardHook
+internal interface IForwardHook
 {
     /// <summary>Shapes the outgoing request's headers.</summary>
     void OnRequest(System.Net.Http.Headers.HttpRequestHeaders headers) { }

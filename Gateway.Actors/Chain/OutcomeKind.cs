@@ -1,7 +1,7 @@
 namespace Gateway.Actors.Chain;
 
 /// <summary>How a request ended, for the outcome renderer's metrics.</summary>
-public enum OutcomeKind : byte
+internal enum OutcomeKind : byte
 {
     /// <summary>The step wrote the response itself (forwarded, served from the cache, a preflight answered).</summary>
     Answered,

@@ -1,7 +1,7 @@
 namespace Gateway.Actors.Chain;
 
 /// <summary>Composes steps into one delegate (an onion, like Gin's handler chain), once per route when the table is compiled.</summary>
-public static class RequestChain
+internal static class RequestChain
 {
     private static readonly StepDelegate End = static _ => new(StepOutcome.Problem(500, "No terminal step", "the route's chain ended without a step that answers"));
 

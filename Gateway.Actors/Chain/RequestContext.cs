@@ -7,7 +7,7 @@ namespace Gateway.Actors.Chain;
 /// what steps leave for later ones (forward hooks, the endpoint tried). Pooled by the ingress and reset on return, so the
 /// chain allocates no context per request.
 /// </summary>
-public sealed class RequestContext
+internal sealed class RequestContext
 {
     private const int MaxHooks = 4;
     private readonly IForwardHook?[] _hooks = new IForwardHook?[MaxHooks];

@@ -4,7 +4,7 @@ namespace Gateway.Actors.Chain;
 /// How a step ended a request. A problem outcome carries what the renderer writes as problem+json; an answered one
 /// only its status, because the step already wrote the response.
 /// </summary>
-public readonly record struct StepOutcome(OutcomeKind Kind, int Status, string? Title = null, string? Detail = null, string? RetryAfter = null)
+internal readonly record struct StepOutcome(OutcomeKind Kind, int Status, string? Title = null, string? Detail = null, string? RetryAfter = null)
 {
     /// <summary>The response was written by the step with <paramref name="status"/>.</summary>
     public static StepOutcome Answered(int status) => new(OutcomeKind.Answered, status);

@@ -4,7 +4,7 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Gateway.Actors.Forwarding;
 
 /// <summary>Source-generated log events of the forward.</summary>
-public sealed partial class ForwardStep
+internal sealed partial class ForwardStep
 {
     [LoggerMessage(EventId = 1002, Level = LogLevel.Debug,
         Message = "Retrying route {RouteId} after try {Attempt} on {Endpoint} ended with {ForwarderError}, status {UpstreamStatus} (request {RequestId})")]

@@ -18,7 +18,7 @@ namespace Gateway.Actors.Forwarding;
 /// endpoint for any method, outside the retry budget: the upstream never saw it. Other retries (idempotent methods
 /// without a body, 502/503/504 or a failed send) follow the upstream's retry policy and budget.
 /// </remarks>
-public sealed partial class ForwardStep : IRequestStep
+internal sealed partial class ForwardStep : IRequestStep
 {
     private readonly ForwardingServices _services;
     private readonly string _routeId;

@@ -4,7 +4,7 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Gateway.Actors.Forwarding;
 
 /// <summary>The node's services that every route's forward step shares: YARP's forwarder, the log and the failure log.</summary>
-public sealed class ForwardingServices(IHttpForwarder forwarder, ILogger<ForwardStep> log, UpstreamFailureLog failures)
+internal sealed class ForwardingServices(IHttpForwarder forwarder, ILogger<ForwardStep> log, UpstreamFailureLog failures)
 {
     /// <summary>YARP's forwarder (byte pumping, hop-by-hop headers, upgrades).</summary>
     public IHttpForwarder Forwarder { get; } = forwarder;

@@ -9,7 +9,7 @@ namespace Gateway.Actors.Forwarding;
 /// its error, the others are counted in <see cref="GatewayMetrics.UpstreamFailures"/> and summed up once per interval.
 /// An endpoint with a quiet interval is forgotten, so its next failure is logged again.
 /// </summary>
-public sealed partial class UpstreamFailureLog : IDisposable
+internal sealed partial class UpstreamFailureLog : IDisposable
 {
     private readonly ConcurrentDictionary<string, Window> _endpoints = new(StringComparer.Ordinal);
     private readonly ILogger _log;

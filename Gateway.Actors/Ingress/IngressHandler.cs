@@ -15,7 +15,7 @@ namespace Gateway.Actors.Ingress;
 /// turn its outcome into metrics, the access log and (for a refusal) the problem response. No actor message and no Ask
 /// per request.
 /// </summary>
-public sealed class IngressHandler
+internal sealed class IngressHandler
 {
     private const int MaxCaptures = 32;
 

@@ -20,7 +20,7 @@ public sealed class CompiledRoute
     /// <param name="security">Its security steps, or null.</param>
     /// <param name="forwarding">The node's forwarding services; without them the chain has no forward step (tests of other parts).</param>
     /// <param name="cache">The node's response cache, for a route with a cache section.</param>
-    public CompiledRoute(RouteDefinition definition, PathTemplate path, UpstreamRuntime upstream, RateLimiting.IRouteRateLimiter? rateLimiter = null,
+    internal CompiledRoute(RouteDefinition definition, PathTemplate path, UpstreamRuntime upstream, RateLimiting.IRouteRateLimiter? rateLimiter = null,
         Security.RouteSecurity? security = null, ForwardingServices? forwarding = null, Caching.ResponseCache? cache = null)
     {
         RateLimiter = rateLimiter;
@@ -40,10 +40,10 @@ public sealed class CompiledRoute
     }
 
     /// <summary>The route's steps in the order they run; a policy the route does not have has no step.</summary>
-    public IReadOnlyList<IRequestStep> Steps { get; }
+    internal IReadOnlyList<IRequestStep> Steps { get; }
 
     /// <summary>The steps composed into one delegate.</summary>
-    public StepDelegate Chain { get; }
+    internal StepDelegate Chain { get; }
 
     /// <summary>Whether the route answers CORS preflights.</summary>
     public bool HasCors => Security?.Cors is not null;

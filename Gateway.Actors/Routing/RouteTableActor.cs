@@ -12,7 +12,7 @@ namespace Gateway.Actors.Routing;
 /// <c>/user/route-table</c>: takes the node's definitions, has the upstreams actor bring its upstreams in line, then
 /// compiles the routes into an immutable table and swaps it into the <see cref="RouteTableHolder"/>.
 /// </summary>
-public sealed class RouteTableActor : ReceiveActor
+internal sealed class RouteTableActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RouteTableHolder _holder;
@@ -28,7 +28,7 @@ public sealed class RouteTableActor : ReceiveActor
     private readonly List<IActorRef> _waiting = [];
 
     /// <summary>Props for the route-table actor publishing to <paramref name="holder"/>.</summary>
-    public static Props Props(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits,
+    internal static Props Props(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits,
         Security.NodeSecurity? security = null, Forwarding.ForwardingServices? forwarding = null, Caching.ResponseCache? cache = null) =>
         Akka.Actor.Props.Create(() => new RouteTableActor(holder, upstreams, clients, clusterLimits, security, forwarding, cache));
 

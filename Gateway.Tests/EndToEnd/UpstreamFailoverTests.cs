@@ -21,8 +21,8 @@ public sealed class UpstreamFailoverTests : IAsyncLifetime
     {
         _upstream = await TestUpstream.StartAsync(ScriptedUpstream.HandleAsync);
         _gateway = await TestGateway.StartAsync($$"""
-            upstreams = [ { name = pair, endpoints = [ "http://127.0.0.1:{{_refusing}}", "{{_upstream.Url}}" ] } ]
-            routes = [ { id = pair, path = "/{**rest}", upstream = pair } ]
+            upstreams = [ { name = failover, endpoints = [ "http://127.0.0.1:{{_refusing}}", "{{_upstream.Url}}" ] } ]
+            routes = [ { id = failover, path = "/{**rest}", upstream = failover } ]
             """);
     }
 
