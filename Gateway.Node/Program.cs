@@ -8,6 +8,8 @@ try
         .Cast<System.Collections.DictionaryEntry>()
         .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
     var config = NodeConfigLoader.Load(args, environment);
+    // Routes persist between runs in the journal here (SQLite by default): say where, so a restart's routes are no surprise.
+    Console.Out.WriteLine($"gateway: data directory {Path.GetFullPath(config.GetString("gateway.data-directory"))} (persistence: {config.GetString("gateway.persistence.provider")})");
     var app = NodeHost.Build(config);
     await app.RunAsync();
     // 0 after a drain (SIGTERM, gateway drain); set otherwise by a node that had to stop, e.g. its ingress could not listen.

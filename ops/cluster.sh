@@ -11,7 +11,13 @@
 # Environment: GATEWAY_RUN_DIR (pid files, logs, journal; default ops/.run), GATEWAY_NODE_DLL (default: the Release
 # build of Gateway.Node, built when missing), GATEWAY_UP_TIMEOUT (seconds to wait for Up, default 90),
 # GATEWAY_STOP_TIMEOUT (default 45: the drain timeout, 30 s, plus the leave), GATEWAY_PORT_OFFSET (added to every
-# port above, default 0, to run a second local cluster beside the first).
+# port above, default 0, to run a second local cluster beside the first), GATEWAY_BOOTSTRAP=on (no seed list: the nodes
+# find each other by Akka.Management's Cluster.Bootstrap with config discovery over management ports 8558+i; the first
+# three contact points form the cluster, later nodes join it the same way), GATEWAY_NODE_ARGS (more arguments for every
+# node, e.g. "--set gateway.logging.level=Debug").
+#
+# Each node logs to RUN/node-I.log; a restarted node appends to it after a line marking the restart, so the log of a
+# node that crashed survives its restart.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,6 +32,19 @@ admin_port() { echo $((OFFSET + 8081 + 10 * $1)); }
 echo_port() { echo $((OFFSET + 8085 + 10 * $1)); }
 remote_port() { echo $((OFFSET + 4053 + $1)); }
 ops_port() { echo $((OFFSET + 9110 + $1)); }
+management_port() { echo $((OFFSET + 8558 + $1)); }
+# Bootstrap's config discovery: the management ports of nodes 0..max(2, I) (the three that form the cluster, and I).
+bootstrap_args() {
+  local i=$1 last=$(( $1 > 2 ? $1 : 2 )) endpoints="" j
+  for j in $(seq 0 "$last"); do endpoints="$endpoints${endpoints:+,}\"127.0.0.1:$(management_port "$j")\""; done
+  echo "--set gateway.cluster-bootstrap.enabled=on --set akka.management.http.hostname=127.0.0.1 --set akka.management.http.port=$(management_port "$i")"
+  echo "--set akka.management.cluster.bootstrap.contact-point-discovery.discovery-method=config"
+  echo "--set akka.management.cluster.bootstrap.contact-point-discovery.service-name=gateway"
+  echo "--set akka.management.cluster.bootstrap.contact-point-discovery.port-name=management"
+  echo "--set akka.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr=3"
+  echo "--set akka.management.cluster.bootstrap.contact-point-discovery.stable-margin=1s"
+  echo "--set akka.discovery.config.services.gateway.endpoints=[$endpoints]"
+}
 SEEDS="akka.tcp://gateway@127.0.0.1:$(remote_port 0),akka.tcp://gateway@127.0.0.1:$(remote_port 1),akka.tcp://gateway@127.0.0.1:$(remote_port 2)"
 
 usage() {
@@ -49,10 +68,14 @@ start_node() {
   local i=$1
   if running "$i"; then echo "node $i: already running (pid $(pid_of "$i"))"; return; fi
   mkdir -p "$RUN/data"
+  local seeds="${GATEWAY_SEEDS:-$SEEDS}" extra=()
+  if [ "${GATEWAY_BOOTSTRAP:-off}" = on ]; then seeds=""; read -r -d '' -a extra < <(bootstrap_args "$i") || true; fi
+  echo "===== node $i starting at $(date -u '+%Y-%m-%dT%H:%M:%SZ') (ops/cluster.sh) =====" >>"$RUN/node-$i.log"
+  # shellcheck disable=SC2086 # GATEWAY_NODE_ARGS is a list of words
   GATEWAY_INGRESS_PORT=$(ingress_port "$i") GATEWAY_ADMIN_PORT=$(admin_port "$i") GATEWAY_PORT_REMOTE=$(remote_port "$i") \
-  GATEWAY_OPS_PORT=$(ops_port "$i") GATEWAY_HOSTNAME=127.0.0.1 GATEWAY_SEEDS="${GATEWAY_SEEDS:-$SEEDS}" GATEWAY_DATA_DIR="$RUN/data" \
-    nohup dotnet "$DLL" --config "$ROOT/hocon/cluster.local.conf" --set "gateway.sample.echo-port=$(echo_port "$i")" \
-    >"$RUN/node-$i.log" 2>&1 </dev/null &
+  GATEWAY_OPS_PORT=$(ops_port "$i") GATEWAY_HOSTNAME=127.0.0.1 GATEWAY_SEEDS="$seeds" GATEWAY_DATA_DIR="$RUN/data" \
+    nohup dotnet "$DLL" --config "$ROOT/hocon/cluster.local.conf" --set "gateway.sample.echo-port=$(echo_port "$i")" "${extra[@]}" \
+    ${GATEWAY_NODE_ARGS:-} >>"$RUN/node-$i.log" 2>&1 </dev/null &
   echo $! >"$RUN/node-$i.pid"
   echo "node $i: started (pid $!, ingress $(ingress_port "$i"), admin $(admin_port "$i"), pbm $(ops_port "$i"), log $RUN/node-$i.log)"
 }

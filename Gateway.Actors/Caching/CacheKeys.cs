@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -30,27 +32,37 @@ public static class CacheKeys
         return builder.ToString();
     }
 
-    /// <summary>The L2 entity id of <paramref name="baseKey"/>: a URL-safe SHA-256 digest, short and free of path characters.</summary>
-    public static string EntityId(string baseKey)
+    /// <summary>
+    /// The L2 owner of <paramref name="baseKey"/>: one of <paramref name="shards"/> shards (also its one entity), chosen by a
+    /// SHA-256 of the key, so every node picks the same owner and the number of owners never grows with the keys.
+    /// </summary>
+    public static string ShardOf(string baseKey, int shards)
     {
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(baseKey), hash);
-        return Convert.ToBase64String(hash).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var bucket = BinaryPrimitives.ReadUInt64LittleEndian(hash) % (ulong)Math.Max(1, shards);
+        return bucket.ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary>True when <paramref name="vary"/> names a credential header, whose values never leave the node.</summary>
-    public static bool VariesOnCredentials(ImmutableArray<string> vary) =>
-        vary.Any(v => Credentials.Any(c => c.Equals(v, StringComparison.OrdinalIgnoreCase)));
+    /// <summary>True when <paramref name="vary"/> names a credential header (or <paramref name="credentialHeader"/>), whose values never leave the node.</summary>
+    public static bool VariesOnCredentials(ImmutableArray<string> vary, string? credentialHeader = null) =>
+        vary.Any(v => IsCredential(v, credentialHeader));
 
-    /// <summary>The request headers sent with an L2 lookup or store: everything but credentials, first value of each.</summary>
-    public static ImmutableDictionary<string, string> ShareableHeaders(IHeaderDictionary headers)
+    /// <summary>True when <paramref name="name"/> is a credential header: Authorization, Cookie, Proxy-Authorization, or the route's API-key header.</summary>
+    public static bool IsCredential(string name, string? credentialHeader) =>
+        Credentials.Any(c => c.Equals(name, StringComparison.OrdinalIgnoreCase))
+        || credentialHeader is not null && credentialHeader.Equals(name, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The request headers sent with an L2 lookup or store: only those <paramref name="vary"/> names (a header the request
+    /// lacks is sent empty, as <see cref="Variant"/> reads it), so nothing else of the request (credentials above all)
+    /// reaches the owner.
+    /// </summary>
+    public static ImmutableDictionary<string, string> Selected(IHeaderDictionary headers, ImmutableArray<string> vary)
     {
+        if (vary.IsDefaultOrEmpty) return ImmutableDictionary<string, string>.Empty;
         var builder = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in headers)
-        {
-            if (Credentials.Any(c => c.Equals(name, StringComparison.OrdinalIgnoreCase))) continue;
-            builder[name] = values.ToString();
-        }
+        foreach (var name in vary) builder[name] = headers[name].ToString().Trim();
         return builder.ToImmutable();
     }
 

@@ -16,4 +16,9 @@ public static class CacheMetrics
     /// <summary>L2 lookups that timed out.</summary>
     public static readonly Counter ClusterTimeouts = Metrics.CreateCounter("gateway_cache_cluster_timeouts_total",
         "L2 lookups that got no answer within gateway.cache.l2.ask-timeout.");
+
+    /// <summary>Times a waiting request took the place of a collapsed flight's leader that failed or timed out.</summary>
+    public static readonly Counter CollapseTakeovers = Metrics.CreateCounter("gateway_cache_collapse_takeovers_total",
+        "Waiting requests that became the leader of their key's flight after the previous leader failed or exceeded collapse-timeout.");
+
 }

@@ -18,20 +18,21 @@ public static class CachingExtensions
 
     /// <summary>
     /// Starts <c>/user/cache</c> (purges) and, when <c>gateway.cache.l2.enabled</c>, the <c>cache</c> shard region
-    /// (coordinator state in Distributed Data, no remember-entities, idle entities passivated) and connects it to <paramref name="cache"/>.
+    /// (coordinator state in Distributed Data, no remember-entities, one entity per shard that is never passivated) and
+    /// connects it to <paramref name="cache"/>.
     /// </summary>
     public static AkkaConfigurationBuilder AddGatewayCache(this AkkaConfigurationBuilder builder, ResponseCache cache)
     {
         var settings = cache.Settings;
         if (settings.L2Enabled)
         {
-            builder.WithShardRegion<CacheRegionKey>(RegionName, _ => CacheEntity.Props(cache), new CacheEntityExtractor(settings.L2Shards),
-                new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, PassivateIdleEntityAfter = settings.L2IdleTimeout });
+            builder.WithShardRegion<CacheRegionKey>(RegionName, _ => CacheEntity.Props(cache), new CacheEntityExtractor(),
+                new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, ShouldPassivateIdleEntities = false });
         }
         return builder.WithActors((system, registry) =>
         {
             if (settings.L2Enabled)
-                cache.AttachCluster(new ShardedCacheCluster(registry.Get<CacheRegionKey>(), settings.L2AskTimeout, cache.Time));
+                cache.AttachCluster(new ShardedCacheCluster(registry.Get<CacheRegionKey>(), settings.L2Shards, settings.L2AskTimeout, cache.Time));
             registry.Register<CacheActorKey>(system.ActorOf(CacheActor.Props(cache), "cache"));
         });
     }

@@ -14,7 +14,7 @@ namespace Gateway.Actors.Caching;
 /// </summary>
 public sealed class ResponseCache : IDisposable
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<CachedResponse?>> _flights = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<FlightResult>> _flights = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private volatile ICacheCluster? _cluster;
 
@@ -23,8 +23,8 @@ public sealed class ResponseCache : IDisposable
     {
         Settings = settings;
         _time = time;
-        L1 = new CacheStore(settings.L1SizeLimit, settings.StaleRetention);
-        L2 = new CacheStore(settings.L2SizeLimit, settings.StaleRetention);
+        L1 = new CacheStore(settings.L1SizeLimit, settings.L1MaxEntries, settings.StaleRetention);
+        L2 = new CacheStore(settings.L2SizeLimit, settings.L2MaxEntries, settings.StaleRetention);
     }
 
     /// <summary>The settings.</summary>
@@ -55,6 +55,7 @@ public sealed class ResponseCache : IDisposable
     internal async ValueTask<StepOutcome> HandleAsync(RequestContext ctx, CompiledCache cache, CompiledHeaderTransforms responseHeaders, StepDelegate next)
     {
         var context = ctx.Http;
+        var path = ctx.Path;
         var request = context.Request;
         var headers = request.Headers;
         var mode = CachePolicy.ForRequest(request.Method, headers.CacheControl, headers.Pragma, headers.ContainsKey(HeaderNames.Range));
@@ -64,13 +65,21 @@ public sealed class ResponseCache : IDisposable
             return await ForwardAsync(ctx, CacheFill.PassThrough(CacheResults.Bypass), next).ConfigureAwait(false);
         }
 
-        var key = cache.BaseKey(request, ctx.Path);
+        if (cache.BaseKey(context, path) is not { } key)
+        {
+            // An authenticated route keys its entries by identity; a request without one is never served nor stored.
+            cache.Count(CacheResults.Bypass);
+            return await ForwardAsync(ctx, CacheFill.PassThrough(CacheResults.Bypass), next).ConfigureAwait(false);
+        }
         CachedResponse? stale = null;
         if (mode == RequestCacheMode.Lookup)
         {
             if (L1.Lookup(key, headers) is { } stored)
             {
-                if (CachePolicy.IsFresh(stored, Now)) return await ServeAsync(ctx, cache, responseHeaders, stored, CacheResults.Hit).ConfigureAwait(false);
+                if (CachePolicy.IsFresh(stored, Now))
+                {
+                    return await ServeAsync(ctx, cache, responseHeaders, stored, CacheResults.Hit).ConfigureAwait(false);
+                }
                 if (stored.HasValidator) stale = stored;
             }
         }
@@ -83,32 +92,13 @@ public sealed class ResponseCache : IDisposable
         }
 
         var flightKey = L1.RuleOf(key) is { } rule ? CacheKeys.Variant(key, rule.Headers, headers) : key;
-        var flight = new TaskCompletionSource<CachedResponse?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var flight = NewFlight();
         var leader = mode == RequestCacheMode.Refresh ? flight : _flights.GetOrAdd(flightKey, flight);
-        if (!ReferenceEquals(leader, flight)) return await FollowAsync(ctx, cache, responseHeaders, key, leader.Task, next).ConfigureAwait(false);
-
-        CachedResponse? result = null;
-        try
+        if (!ReferenceEquals(leader, flight))
         {
-            if (stale is null && mode == RequestCacheMode.Lookup && cache.Definition.Cluster && _cluster is { } cluster
-                && await cluster.GetAsync(key, headers).ConfigureAwait(false) is { } remote)
-            {
-                if (CachePolicy.IsFresh(remote, Now))
-                {
-                    L1.Store(key, remote, headers);
-                    result = remote;
-                    return await ServeAsync(ctx, cache, responseHeaders, remote, CacheResults.HitCluster).ConfigureAwait(false);
-                }
-                if (remote.HasValidator) stale = remote;
-            }
-            (result, var outcome) = await FetchAsync(ctx, cache, key, stale, next).ConfigureAwait(false);
-            return outcome;
+            return await FollowAsync(ctx, responseHeaders, next, cache, key, flightKey, leader).ConfigureAwait(false);
         }
-        finally
-        {
-            _flights.TryRemove(new KeyValuePair<string, TaskCompletionSource<CachedResponse?>>(flightKey, flight));
-            flight.TrySetResult(result);
-        }
+        return await LeadAsync(ctx, responseHeaders, next, cache, key, flightKey, flight, stale, mode).ConfigureAwait(false);
     }
 
     /// <summary>Stores a response fetched or refreshed here: in L1, and with its owner in the cluster when the route shares it.</summary>
@@ -116,11 +106,46 @@ public sealed class ResponseCache : IDisposable
     {
         L1.Store(baseKey, response, requestHeaders);
         CacheMetrics.Stored.Inc();
-        if (route.Definition.Cluster && _cluster is { } cluster && response.Size <= Settings.L2MaxEntrySize && !CacheKeys.VariesOnCredentials(response.Vary))
+        // A response varying on a credential is never sent: its variant key would carry the credential to the owner.
+        if (route.Definition.Cluster && _cluster is { } cluster && response.Size <= Settings.L2MaxEntrySize
+            && !CacheKeys.VariesOnCredentials(response.Vary, route.CredentialHeader))
             cluster.Store(baseKey, requestHeaders, response, Now);
     }
 
-    private async Task<(CachedResponse?, StepOutcome)> FetchAsync(RequestContext ctx, CompiledCache cache, string key, CachedResponse? stale, StepDelegate next)
+    // The one request of a flight that asks L2 and the upstream; the flight's followers get what it stored.
+    private async Task<StepOutcome> LeadAsync(RequestContext ctx, CompiledHeaderTransforms responseHeaders, StepDelegate next, CompiledCache cache,
+        string key, string flightKey, TaskCompletionSource<FlightResult> flight, CachedResponse? stale, RequestCacheMode mode)
+    {
+        var context = ctx.Http;
+        var outcome = FlightResult.Failure;
+        try
+        {
+            if (stale is null && mode == RequestCacheMode.Lookup && cache.Definition.Cluster && _cluster is { } cluster
+                && await cluster.GetAsync(key, context.Request.Headers, L1.RuleOf(key)?.Headers ?? [], cache.CredentialHeader).ConfigureAwait(false) is { } remote)
+            {
+                if (CachePolicy.IsFresh(remote, Now))
+                {
+                    L1.Store(key, remote, context.Request.Headers);
+                    outcome = new FlightResult(remote, false);
+                    return await ServeAsync(ctx, cache, responseHeaders, remote, CacheResults.HitCluster).ConfigureAwait(false);
+                }
+                if (remote.HasValidator) stale = remote;
+            }
+            var (stored, answer) = await FetchAsync(ctx, next, cache, key, stale).ConfigureAwait(false);
+            // A response that arrived whole but may not be stored is no failure: the followers fetch their own, as it says.
+            // (A refusal of the forward, e.g. 502, is rendered after the chain returns: its status is in the outcome.)
+            var failed = stored is null && (context.RequestAborted.IsCancellationRequested || answer.Status >= StatusCodes.Status500InternalServerError);
+            outcome = new FlightResult(stored, failed);
+            return answer;
+        }
+        finally
+        {
+            _flights.TryRemove(new KeyValuePair<string, TaskCompletionSource<FlightResult>>(flightKey, flight));
+            flight.TrySetResult(outcome);
+        }
+    }
+
+    private async Task<(CachedResponse?, StepOutcome)> FetchAsync(RequestContext ctx, StepDelegate next, CompiledCache cache, string key, CachedResponse? stale)
     {
         var context = ctx.Http;
         var fill = new CacheFill(this, cache, key, stale, context.Request.Headers, cache.Definition.MaxBodySize ?? Settings.MaxBodySize) { RequestId = ctx.RequestId };
@@ -129,43 +154,81 @@ public sealed class ResponseCache : IDisposable
         var capture = new CaptureStream(original, cache.Definition.MaxBodySize ?? Settings.MaxBodySize);
         fill.Capture = capture;
         response.Body = capture;
-        StepOutcome outcome;
+        StepOutcome answer;
         try
         {
-            outcome = await ForwardAsync(ctx, fill, next).ConfigureAwait(false);
+            answer = await ForwardAsync(ctx, fill, next).ConfigureAwait(false);
         }
         finally
         {
             response.Body = original;
         }
         cache.Count(fill.Label);
-        return (fill.Complete(context), outcome);
+        return (fill.Complete(context), answer);
     }
 
-    private async Task<StepOutcome> FollowAsync(RequestContext ctx, CompiledCache cache, CompiledHeaderTransforms responseHeaders, string key,
-        Task<CachedResponse?> leader, StepDelegate next)
+    /// <summary>
+    /// Waits for the flight's leader and serves what it stored. When the leader failed (an error, an incomplete response,
+    /// its client left) or did not finish within <c>collapse-timeout</c>, exactly one follower takes its place and the
+    /// others wait for that one: a failing or slow upstream gets one request per round, never the whole crowd at once.
+    /// </summary>
+    private async Task<StepOutcome> FollowAsync(RequestContext ctx, CompiledHeaderTransforms responseHeaders, StepDelegate next, CompiledCache cache,
+        string key, string flightKey, TaskCompletionSource<FlightResult> leader)
     {
         var context = ctx.Http;
-        CachedResponse? result;
-        try
+        while (true)
         {
-            result = await leader.WaitAsync(Settings.CollapseTimeout, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            result = null;
-        }
-        catch (OperationCanceledException)
-        {
-            return StepOutcome.ClientGone; // the client left while waiting
-        }
+            FlightResult outcome;
+            var timedOut = false;
+            try
+            {
+                outcome = await leader.Task.WaitAsync(Settings.CollapseTimeout, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                outcome = FlightResult.Failure;
+                timedOut = true;
+            }
+            catch (OperationCanceledException)
+            {
+                return StepOutcome.ClientGone; // the client left while waiting
+            }
 
-        // The leader's response is usable when it was stored, is fresh, and (if it varies) is the variant this request selects.
-        if (result is not null && CachePolicy.IsFresh(result, Now) && (result.Vary.IsDefaultOrEmpty || L1.Lookup(key, context.Request.Headers) == result))
-            return await ServeAsync(ctx, cache, responseHeaders, result, CacheResults.Collapsed).ConfigureAwait(false);
-        var (_, outcome) = await FetchAsync(ctx, cache, key, null, next).ConfigureAwait(false);
-        return outcome;
+            // The leader's response is usable when it was stored, is fresh, and (if it varies) is the variant this request selects.
+            if (outcome.Stored is { } result && CachePolicy.IsFresh(result, Now)
+                && (result.Vary.IsDefaultOrEmpty || L1.Lookup(key, context.Request.Headers) == result))
+            {
+                return await ServeAsync(ctx, cache, responseHeaders, result, CacheResults.Collapsed).ConfigureAwait(false);
+            }
+            if (!outcome.Failed)
+            {
+                // Not storable (or another variant): the response says each request gets its own.
+                var (_, answer) = await FetchAsync(ctx, next, cache, key, null).ConfigureAwait(false);
+                return answer;
+            }
+
+            var mine = NewFlight();
+            // A slow leader stays in the map until it ends: replace it; a failed one has left it: take the empty place.
+            var taken = timedOut ? _flights.TryUpdate(flightKey, mine, leader) || ReferenceEquals(_flights.GetOrAdd(flightKey, mine), mine)
+                : ReferenceEquals(_flights.GetOrAdd(flightKey, mine), mine);
+            if (!taken)
+            {
+                if (_flights.TryGetValue(flightKey, out var newer)) leader = newer;
+                continue;
+            }
+            CacheMetrics.CollapseTakeovers.Inc();
+            // The previous leader may have stored the response after all, just before this request took its place.
+            if (L1.Lookup(key, context.Request.Headers) is { } stored && CachePolicy.IsFresh(stored, Now))
+            {
+                _flights.TryRemove(new KeyValuePair<string, TaskCompletionSource<FlightResult>>(flightKey, mine));
+                mine.TrySetResult(new FlightResult(stored, false));
+                return await ServeAsync(ctx, cache, responseHeaders, stored, CacheResults.Collapsed).ConfigureAwait(false);
+            }
+            return await LeadAsync(ctx, responseHeaders, next, cache, key, flightKey, mine, null, RequestCacheMode.Lookup).ConfigureAwait(false);
+        }
     }
+
+    private static TaskCompletionSource<FlightResult> NewFlight() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // The fill is this request's part in the forward that the rest of the chain performs.
     private static async ValueTask<StepOutcome> ForwardAsync(RequestContext ctx, CacheFill fill, StepDelegate next)
@@ -237,6 +300,12 @@ public sealed class ResponseCache : IDisposable
     }
 
     private static string Weak(string etag) => etag.StartsWith("W/", StringComparison.Ordinal) ? etag[2..] : etag;
+
+    // What a flight's leader ended with: the response it stored, or whether it failed (so one follower takes over).
+    private sealed record FlightResult(CachedResponse? Stored, bool Failed)
+    {
+        public static FlightResult Failure { get; } = new(null, true);
+    }
 
     /// <inheritdoc />
     public void Dispose()

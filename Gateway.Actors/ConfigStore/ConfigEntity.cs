@@ -8,29 +8,45 @@ namespace Gateway.Actors.ConfigStore;
 
 /// <summary>
 /// Shared life cycle of the route and upstream entities, the single writers of their definition. A command first reads
-/// the replicated set it is checked against (local replica), then the pure state decides, the events are persisted,
-/// the new state is written to Distributed Data with <c>WriteAll</c> (on timeout the local write stands and gossip
-/// carries it), and only then the sender gets its reply. Commands arriving meanwhile are stashed.
+/// the replicated set it is checked against (local replica), then the pure state decides; a command past its deadline,
+/// or arriving while this node may not write (<see cref="WriteFence"/>), is dropped before anything is persisted. The
+/// events are persisted, the sender gets its reply, and the new state (a tombstone for a delete) is written to
+/// Distributed Data with <c>WriteMajority</c> (on timeout the local write stands and gossip carries it). Commands arriving meanwhile are stashed. An upsert of an unchanged definition writes the state again, and
+/// every republish interval the entity checks the local replica and rewrites its entry if it is missing or older.
 /// </summary>
-public abstract class ConfigEntity : ReceivePersistentActor
+/// <remarks>
+/// An entity whose in-memory state is behind the journal (another incarnation wrote meanwhile) fails its next persist on
+/// the journal's unique (persistence id, sequence number) key and stops, so it never overwrites newer events.
+/// </remarks>
+public abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
 {
     private readonly IActorRef _replicator;
     private readonly Akka.Cluster.Cluster _cluster;
+    private readonly WriteFence _fence;
     private readonly TimeSpan _writeTimeout;
+    private readonly TimeSpan _republishInterval;
     private readonly string _entityKey;
 
     /// <summary>Log of the entity.</summary>
     protected ILoggingAdapter Log { get; } = Context.GetLogger();
 
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
     /// <summary>Creates the entity for <paramref name="entityKey"/> (also its persistence id).</summary>
-    protected ConfigEntity(string entityKey, TimeSpan writeTimeout)
+    protected ConfigEntity(string entityKey, TimeSpan writeTimeout, TimeSpan republishInterval)
     {
         _entityKey = entityKey;
         _writeTimeout = writeTimeout;
+        _republishInterval = republishInterval;
         _replicator = DistributedData.Get(Context.System).Replicator;
         _cluster = Akka.Cluster.Cluster.Get(Context.System);
+        _fence = WriteFence.Get(Context.System);
         Recover<IGatewayMessage>(ApplyEvent);
-        Recover<RecoveryCompleted>(_ => { });
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (_republishInterval > TimeSpan.Zero) Timers.StartPeriodicTimer("anti-entropy", AntiEntropyTick.Instance, _republishInterval);
+        });
         Ready();
     }
 
@@ -58,6 +74,12 @@ public abstract class ConfigEntity : ReceivePersistentActor
     /// <summary>Sent by the shard to an entity it hands off: stop once the command in progress is answered.</summary>
     public static readonly object StopMessage = new StopEntity();
 
+    /// <summary>Why <paramref name="command"/> must not be applied now (deadline passed, or this node may not write); null when it may.</summary>
+    internal static string? Refusal(IWithEntityKey command, DateTimeOffset now, WriteFence fence) =>
+        command is IConfigCommand { Deadline: { } deadline } && now.ToUnixTimeMilliseconds() > deadline
+            ? $"its deadline passed {now.ToUnixTimeMilliseconds() - deadline} ms before the owner could apply it"
+            : fence.Refusal();
+
     private void Ready()
     {
         Command<StopEntity>(_ => Context.Stop(Self));
@@ -65,6 +87,23 @@ public abstract class ConfigEntity : ReceivePersistentActor
         {
             var version = Published.Version;
             WriteReplica(Sender, new Republished(_entityKey, version));
+        });
+        Command<AntiEntropyTick>(_ => _replicator.Tell(Dsl.Get(OwnKey, ReadLocal.Instance, AntiEntropyCheck.Instance)));
+        Command<IGetResponse>(response => response.Request is AntiEntropyCheck, response =>
+        {
+            var (json, version) = Published;
+            if (version == 0) return;
+            var held = response.IsSuccessful && response.Get(OwnKey).TryGetValue(Name, out var value) ? ReplicatedDefinitions.Decode(value).Version : 0;
+            if (held >= version) return;
+            Log.Warning("The local replica holds {EntityKey} at version {Held}, the owner at {Version}: announcing it again", _entityKey, held, version);
+            _replicator.Tell(Dsl.Update(OwnKey, LWWDictionary<string, string>.Empty, WriteLocal.Instance, null, Write(json, version)));
+        });
+        Command<IUpdateResponse>(response =>
+        {
+            if (response is UpdateTimeout)
+                Log.Warning("Replicating {EntityKey} to a majority timed out; the local replica has it and gossip spreads it", _entityKey);
+            else if (!response.IsSuccessful)
+                Log.Error("Replicating {EntityKey} failed: {Response}", _entityKey, response);
         });
         Command<IWithEntityKey>(command =>
         {
@@ -75,7 +114,7 @@ public abstract class ConfigEntity : ReceivePersistentActor
 
     private void Busy()
     {
-        Command<IGetResponse>(response =>
+        Command<IGetResponse>(response => response.Request is PendingCommand, response =>
         {
             var pending = (PendingCommand)response.Request;
             var checkedSet = response.IsSuccessful ? response.Get(CheckedKey) : LWWDictionary<string, string>.Empty;
@@ -88,7 +127,19 @@ public abstract class ConfigEntity : ReceivePersistentActor
             }
             if (decision.Events.IsEmpty)
             {
-                pending.ReplyTo.Tell(decision.Reply);
+                // An unchanged definition is announced again: re-sending it heals a replica that lost it.
+                if (decision.Reply is RouteAccepted or UpstreamAccepted) WriteReplica(pending.ReplyTo, decision.Reply, busy: true);
+                else
+                {
+                    pending.ReplyTo.Tell(decision.Reply);
+                    Done();
+                }
+                return;
+            }
+            if (Refusal(pending.Command, DateTimeOffset.UtcNow, _fence) is { } refusal)
+            {
+                Log.Warning("Dropping {Command} for {EntityKey} unapplied: {Reason}", pending.Command.GetType().Name, _entityKey, refusal);
+                pending.ReplyTo.Tell(new CommandNotApplied(_entityKey, refusal));
                 Done();
                 return;
             }
@@ -96,19 +147,25 @@ public abstract class ConfigEntity : ReceivePersistentActor
             PersistAll(decision.Events, @event =>
             {
                 ApplyEvent(@event);
-                if (--remaining == 0) WriteReplica(pending.ReplyTo, decision.Reply, busy: true);
+                if (--remaining > 0) return;
+                // Answer as soon as the change is durable: the admin API then waits for the nodes to serve it, and a reply
+                // held back by a slow replication would let the client's deadline pass on an applied change.
+                WriteReplica(ActorRefs.Nobody, decision.Reply, busy: true);
+                pending.ReplyTo.Tell(decision.Reply);
+                Done();
             });
         });
-        Command<IUpdateResponse>(response =>
+        Command<IUpdateResponse>(response => response.Request is PendingReply { ReplyTo: not Nobody }, response =>
         {
             var pending = (PendingReply)response.Request;
             if (response is UpdateTimeout)
-                Log.Warning("Replicating {EntityKey} to every node timed out; the local replica has it and gossip spreads it", _entityKey);
+                Log.Warning("Replicating {EntityKey} to a majority timed out; the local replica has it and gossip spreads it", _entityKey);
             else if (!response.IsSuccessful)
                 Log.Error("Replicating {EntityKey} failed: {Response}", _entityKey, response);
             pending.ReplyTo.Tell(pending.Reply);
             Done();
         });
+        Command<AntiEntropyTick>(_ => { });
         CommandAny(_ => Stash.Stash());
     }
 
@@ -123,11 +180,19 @@ public abstract class ConfigEntity : ReceivePersistentActor
     private void WriteReplica(IActorRef replyTo, object reply, bool busy = false)
     {
         var (json, version) = Published;
+        _replicator.Tell(Dsl.Update(OwnKey, LWWDictionary<string, string>.Empty, new WriteMajority(_writeTimeout), new PendingReply(replyTo, reply),
+            Write(json, version)));
+        if (!busy) BecomeStacked(Busy);
+    }
+
+    // Never a removal: a deletion is a tombstone stamped with its version, so it wins over every older put on every replica.
+    private Func<LWWDictionary<string, string>, LWWDictionary<string, string>> Write(string? json, long version)
+    {
         var cluster = _cluster;
         var name = Name;
-        _replicator.Tell(Dsl.Update(OwnKey, LWWDictionary<string, string>.Empty, new WriteAll(_writeTimeout), new PendingReply(replyTo, reply),
-            data => json is null ? data.Remove(cluster, name) : data.SetItem(cluster, name, json, (_, _) => version)));
-        if (!busy) BecomeStacked(Busy);
+        if (json is null && version == 0) return data => data;
+        var value = json ?? ReplicatedDefinitions.Tombstone(version);
+        return data => data.SetItem(cluster, name, value, (_, _) => version);
     }
 
     private void Done()
@@ -137,6 +202,16 @@ public abstract class ConfigEntity : ReceivePersistentActor
     }
 
     private sealed record StopEntity;
+
+    private sealed record AntiEntropyTick
+    {
+        public static readonly AntiEntropyTick Instance = new();
+    }
+
+    private sealed record AntiEntropyCheck
+    {
+        public static readonly AntiEntropyCheck Instance = new();
+    }
 
     private sealed record PendingCommand(IWithEntityKey Command, IActorRef ReplyTo);
 

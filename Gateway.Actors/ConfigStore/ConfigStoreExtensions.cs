@@ -18,6 +18,9 @@ public sealed class ConfigEntitiesKey;
 /// <summary>Registry key of <c>/user/route-replica</c>.</summary>
 public sealed class RouteReplicaKey;
 
+/// <summary>Registry key of <c>/user/config-bootstrap</c>, which applies the node's config file changes (<see cref="ApplyFileDefinitions"/>).</summary>
+public sealed class ConfigFileKey;
+
 /// <summary>Akka.Hosting registration of the cluster-owned config: journal, shard region, replica and bootstrap.</summary>
 public static class ConfigStoreExtensions
 {
@@ -28,30 +31,38 @@ public static class ConfigStoreExtensions
     /// Adds the SQL journal and snapshot store, the <c>routes</c> shard region (coordinator state in Distributed Data,
     /// no remember-entities), <c>/user/route-replica</c> and <c>/user/config-bootstrap</c>, which applies
     /// <paramref name="initial"/> (the node's HOCON definitions) as upserts after rehydration.
-    /// Needs <see cref="AddGatewayRouting"/> first and a <see cref="ConfigReplicaStatus"/> in DI.
+    /// Needs <see cref="AddGatewayRouting"/> first and a <see cref="ConfigReplicaStatus"/> in DI. With a
+    /// <paramref name="record"/>, only the difference between <paramref name="initial"/> and what it recorded is applied.
     /// </summary>
-    public static AkkaConfigurationBuilder AddGatewayConfigStore(this AkkaConfigurationBuilder builder, ConfigStoreSettings settings, GatewayDefinitions initial)
+    public static AkkaConfigurationBuilder AddGatewayConfigStore(this AkkaConfigurationBuilder builder, ConfigStoreSettings settings, GatewayDefinitions initial,
+        AppliedFileRecord? record = null)
     {
         if (settings.Provider == "sqlite") PrepareSqlite(settings);
         builder.AddHocon(PersistenceConfig(settings), HoconAddMode.Append);
         builder.AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
-        builder.WithShardRegion<ConfigEntitiesKey>(RegionName, entityId => EntityProps(entityId, settings.WriteTimeout),
+        builder.WithShardRegion<ConfigEntitiesKey>(RegionName, entityId => EntityProps(entityId, settings.WriteTimeout, settings.RepublishInterval),
             new ConfigEntityExtractor(settings.Shards),
-            new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, HandOffStopMessage = ConfigEntity.StopMessage });
+            // Entities stay alive (one per definition, bounded by what operators define) so they keep re-announcing their state.
+            new ShardOptions
+            {
+                StateStoreMode = StateStoreMode.DData, RememberEntities = false, HandOffStopMessage = ConfigEntity.StopMessage,
+                ShouldPassivateIdleEntities = false,
+            });
         return builder.WithActors((system, registry, resolver) =>
         {
             var status = resolver.GetService<ConfigReplicaStatus>();
-            var replica = system.ActorOf(RouteReplicaActor.Props(registry.Get<RouteTableActorKey>(), status), "route-replica");
+            var replica = system.ActorOf(RouteReplicaActor.Props(registry.Get<RouteTableActorKey>(), status, settings.RepublishInterval), "route-replica");
             registry.Register<RouteReplicaKey>(replica);
-            system.ActorOf(ConfigBootstrapActor.Props(registry.Get<ConfigEntitiesKey>(), replica, initial, settings.RetryInterval), "config-bootstrap");
+            var bootstrap = system.ActorOf(ConfigBootstrapActor.Props(registry.Get<ConfigEntitiesKey>(), replica, initial, settings.RetryInterval, record), "config-bootstrap");
+            registry.Register<ConfigFileKey>(bootstrap);
         });
     }
 
     /// <summary>Props of the entity named by <paramref name="entityId"/> (<c>route:ID</c> or <c>upstream:NAME</c>).</summary>
-    public static Props EntityProps(string entityId, TimeSpan writeTimeout) =>
+    public static Props EntityProps(string entityId, TimeSpan writeTimeout, TimeSpan republishInterval) =>
         entityId.StartsWith(EntityKeys.RoutePrefix, StringComparison.Ordinal)
-            ? RouteEntity.Props(entityId[EntityKeys.RoutePrefix.Length..], writeTimeout)
-            : UpstreamEntity.Props(entityId[EntityKeys.UpstreamPrefix.Length..], writeTimeout);
+            ? RouteEntity.Props(entityId[EntityKeys.RoutePrefix.Length..], writeTimeout, republishInterval)
+            : UpstreamEntity.Props(entityId[EntityKeys.UpstreamPrefix.Length..], writeTimeout, republishInterval);
 
     /// <summary>HOCON selecting Akka.Persistence.Sql for the journal, the snapshot store and the read journal.</summary>
     public static Config PersistenceConfig(ConfigStoreSettings settings)

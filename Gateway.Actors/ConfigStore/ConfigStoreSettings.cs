@@ -10,7 +10,8 @@ public sealed record ConfigStoreSettings(
     string ConnectionString,
     int Shards,
     TimeSpan WriteTimeout,
-    TimeSpan RetryInterval)
+    TimeSpan RetryInterval,
+    TimeSpan RepublishInterval)
 {
     /// <summary>Reads the settings from the node's config.</summary>
     /// <exception cref="ConfigurationException">The provider is unknown, or PostgreSQL has no connection string.</exception>
@@ -24,7 +25,8 @@ public sealed record ConfigStoreSettings(
             g.GetString("persistence.connection-string") ?? "",
             g.GetInt("config-store.shards"),
             g.GetTimeSpan("config-store.write-timeout"),
-            g.GetTimeSpan("config-store.retry-interval"));
+            g.GetTimeSpan("config-store.retry-interval"),
+            g.GetTimeSpan("config-store.republish-interval"));
         if (settings.Provider is not ("sqlite" or "postgresql"))
             throw new ConfigurationException($"gateway.persistence.provider: '{settings.Provider}' is not one of sqlite, postgresql");
         if (settings.Provider == "postgresql" && string.IsNullOrWhiteSpace(settings.ConnectionString))

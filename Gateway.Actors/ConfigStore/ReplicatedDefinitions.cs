@@ -12,7 +12,9 @@ namespace Gateway.Actors.ConfigStore;
 /// <summary>
 /// The Distributed Data keys that carry the accepted routes and upstreams to every node, and how their values read.
 /// Each is an <see cref="LWWDictionary{TKey,TValue}"/> from id (or name) to the definition's JSON; the owning entity is its
-/// only writer and stamps the entry with the definition's version, so a newer version always wins a merge.
+/// only writer and stamps the entry with the definition's version, so a newer version always wins a merge. A delete is
+/// written as a tombstone (<c>{"deleted":true,"version":N}</c>), never as a removal: an observed-remove loses to a put
+/// the remover had not seen, which resurrected deleted routes (see <see cref="DefinitionView"/>).
 /// </summary>
 public static class ReplicatedDefinitions
 {
@@ -34,12 +36,46 @@ public static class ReplicatedDefinitions
     public static GatewayDefinitions ToDefinitions(LWWDictionary<string, string>? upstreams, LWWDictionary<string, string>? routes) =>
         new(Upstreams(upstreams), Routes(routes));
 
-    private static ImmutableArray<T> Read<T>(LWWDictionary<string, string>? data, Func<JsonNode?, T> read)
+    /// <summary>The definitions a node serves from its two monotonic views.</summary>
+    public static GatewayDefinitions ToDefinitions(DefinitionView upstreams, DefinitionView routes) =>
+        new(Read(upstreams.Live, DefinitionJson.ReadUpstream), Read(routes.Live, DefinitionJson.ReadRoute));
+
+    /// <summary>The value an owner writes for a deletion at <paramref name="version"/>.</summary>
+    public static string Tombstone(long version) => $"{{\"deleted\":true,\"version\":{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}";
+
+    /// <summary>The version of a replicated value and its JSON, or null JSON for a tombstone; version 0 when it does not read.</summary>
+    public static (long Version, string? Json) Decode(string value)
     {
-        if (data is null) return [];
-        var result = ImmutableArray.CreateBuilder<T>(data.Count);
-        foreach (var (_, json) in data.Entries.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        try
         {
+            using var document = JsonDocument.Parse(value);
+            var root = document.RootElement;
+            var version = root.TryGetProperty("version", out var v) && v.TryGetInt64(out var n) ? n : 0;
+            var deleted = root.TryGetProperty("deleted", out var d) && d.ValueKind == JsonValueKind.True;
+            return (version, deleted ? null : value);
+        }
+        catch (JsonException)
+        {
+            return (0, null);
+        }
+    }
+
+    /// <summary>True when <paramref name="value"/> is a tombstone.</summary>
+    public static bool IsTombstone(string value) => value.Contains("\"deleted\":true", StringComparison.Ordinal) && Decode(value).Json is null;
+
+    /// <summary>True when <paramref name="data"/> holds <paramref name="key"/> live (not deleted).</summary>
+    public static bool ContainsLive(LWWDictionary<string, string> data, string key) =>
+        data.TryGetValue(key, out var value) && !IsTombstone(value);
+
+    private static ImmutableArray<T> Read<T>(LWWDictionary<string, string>? data, Func<JsonNode?, T> read) =>
+        data is null ? [] : Read(data.Entries.OrderBy(kv => kv.Key, StringComparer.Ordinal), read);
+
+    private static ImmutableArray<T> Read<T>(IEnumerable<KeyValuePair<string, string>> entries, Func<JsonNode?, T> read)
+    {
+        var result = ImmutableArray.CreateBuilder<T>();
+        foreach (var (_, json) in entries)
+        {
+            if (IsTombstone(json)) continue;
             try
             {
                 result.Add(read(JsonNode.Parse(json)));

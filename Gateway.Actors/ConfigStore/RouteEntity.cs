@@ -13,9 +13,10 @@ public sealed class RouteEntity : ConfigEntity
     private RouteState _state = RouteState.Empty;
 
     /// <summary>Props for the entity of route <paramref name="id"/>.</summary>
-    public static Props Props(string id, TimeSpan writeTimeout) => Akka.Actor.Props.Create(() => new RouteEntity(id, writeTimeout));
+    public static Props Props(string id, TimeSpan writeTimeout, TimeSpan republishInterval = default) =>
+        Akka.Actor.Props.Create(() => new RouteEntity(id, writeTimeout, republishInterval));
 
-    public RouteEntity(string id, TimeSpan writeTimeout) : base(EntityKeys.Route(id), writeTimeout) => _id = id;
+    public RouteEntity(string id, TimeSpan writeTimeout, TimeSpan republishInterval) : base(EntityKeys.Route(id), writeTimeout, republishInterval) => _id = id;
 
     /// <inheritdoc />
     protected override LWWDictionaryKey<string, string> OwnKey => ReplicatedDefinitions.RoutesKey;
@@ -33,7 +34,7 @@ public sealed class RouteEntity : ConfigEntity
     /// <inheritdoc />
     protected override EntityDecision? Decide(IWithEntityKey command, LWWDictionary<string, string> upstreams) => command switch
     {
-        UpsertRoute upsert => _state.Process(upsert, upstreams.ContainsKey),
+        UpsertRoute upsert => _state.Process(upsert, name => ReplicatedDefinitions.ContainsLive(upstreams, name)),
         DeleteRoute delete => _state.Process(delete),
         _ => null,
     };

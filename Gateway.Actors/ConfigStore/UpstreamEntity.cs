@@ -13,9 +13,10 @@ public sealed class UpstreamEntity : ConfigEntity
     private UpstreamState _state = UpstreamState.Empty;
 
     /// <summary>Props for the entity of upstream <paramref name="name"/>.</summary>
-    public static Props Props(string name, TimeSpan writeTimeout) => Akka.Actor.Props.Create(() => new UpstreamEntity(name, writeTimeout));
+    public static Props Props(string name, TimeSpan writeTimeout, TimeSpan republishInterval = default) =>
+        Akka.Actor.Props.Create(() => new UpstreamEntity(name, writeTimeout, republishInterval));
 
-    public UpstreamEntity(string name, TimeSpan writeTimeout) : base(EntityKeys.Upstream(name), writeTimeout) => _name = name;
+    public UpstreamEntity(string name, TimeSpan writeTimeout, TimeSpan republishInterval) : base(EntityKeys.Upstream(name), writeTimeout, republishInterval) => _name = name;
 
     /// <inheritdoc />
     protected override LWWDictionaryKey<string, string> OwnKey => ReplicatedDefinitions.UpstreamsKey;

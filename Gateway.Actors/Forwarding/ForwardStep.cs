@@ -111,7 +111,7 @@ internal sealed partial class ForwardStep : IRequestStep
         var policyTries = 0;
         for (var attempt = 1; ; attempt++)
         {
-            var endpoint = Acquire(upstream, previous, proxy.Tried, untriedOnly: false);
+            var endpoint = Acquire(upstream, previous, proxy.Tried, untriedOnly: false, out var ticket);
             if (endpoint is null)
                 // Every endpoint is open or unhealthy: answer at once rather than try a connection known to fail.
                 return StepOutcome.Problem(StatusCodes.Status503ServiceUnavailable, "No upstream endpoint available", NoEndpointDetail, upstream.RetryAfterSeconds);
@@ -129,27 +129,28 @@ internal sealed partial class ForwardStep : IRequestStep
                 proxy.OutgoingTraceParent = GatewayTracing.TraceParentOf(span);
             }
             endpoint.Enter();
+            var result = EndpointOutcome.Abandoned;
             try
             {
                 error = await _services.Forwarder.SendAsync(context, endpoint.DestinationPrefix, upstream.Client, Config, proxy).ConfigureAwait(false);
+                result = error == ForwarderError.None
+                    ? proxy.UpstreamStatus >= 500 ? EndpointOutcome.Failed : EndpointOutcome.Succeeded
+                    : IsClientSide(error) ? EndpointOutcome.Abandoned : EndpointOutcome.Failed;
             }
             finally
             {
-                endpoint.Exit();
+                endpoint.Exit(ticket, result);
             }
             span?.SetTag("http.response.status_code", proxy.UpstreamStatus);
             if (error != ForwarderError.None) span?.SetStatus(ActivityStatusCode.Error, error.ToString());
 
-            var upstreamFailed = error == ForwarderError.None ? proxy.UpstreamStatus >= 500 : !IsClientSide(error);
-            if (upstreamFailed) endpoint.RecordFailure(upstream.Breaker.ConsecutiveFailures);
-            else if (error == ForwarderError.None) endpoint.RecordSuccess();
             var exception = error == ForwarderError.None ? null : context.Features.Get<IForwarderErrorFeature>()?.Exception;
-            if (upstreamFailed && error != ForwarderError.None)
+            if (result == EndpointOutcome.Failed && error != ForwarderError.None)
                 _services.Failures.Record(upstream.Name, endpoint.DestinationPrefix, error, exception, ctx.RequestId);
 
             // Never sent (connection refused...): another endpoint that was not tried yet, for any method, outside the budget.
             var neverSent = error == ForwarderError.Request && !context.Response.HasStarted && IsNeverSent(exception)
-                && Stopwatch.GetTimestamp() < retryDeadline && Acquire(upstream, endpoint, proxy.Tried, untriedOnly: true) is not null;
+                && Stopwatch.GetTimestamp() < retryDeadline && Acquire(upstream, endpoint, proxy.Tried, untriedOnly: true, out _) is not null;
             // A 502/503/504 held back by the transform, or a send that failed before any response byte went out.
             var again = neverSent || proxy.RetryRequested
                 || mayRetry && error == ForwarderError.Request && !context.Response.HasStarted
@@ -175,8 +176,9 @@ internal sealed partial class ForwardStep : IRequestStep
 
     // Another request may take the last half-open trial between the pick and the claim: pick again, a few times.
     // With untriedOnly, only endpoints this request has not tried; otherwise a tried one is a last resort.
-    private static EndpointState? Acquire(UpstreamRuntime upstream, EndpointState? previous, ulong tried, bool untriedOnly)
+    private static EndpointState? Acquire(UpstreamRuntime upstream, EndpointState? previous, ulong tried, bool untriedOnly, out EndpointTicket ticket)
     {
+        ticket = default;
         var endpoints = upstream.Endpoints;
         for (var i = 0; i < 3; i++)
         {
@@ -197,7 +199,7 @@ internal sealed partial class ForwardStep : IRequestStep
             if (endpoint is null && !untriedOnly && previous is not null) endpoint = upstream.Balancer.Pick(endpoints);
             if (endpoint is null) return null;
             if (untriedOnly) return endpoint; // only asked whether one exists; the retry claims it
-            if (endpoint.TryAcquire()) return endpoint;
+            if (endpoint.TryAcquire(out ticket)) return endpoint;
         }
         return null;
     }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Gateway.Actors.Upstreams;
 using Prometheus;
 
 namespace Gateway.Actors.Forwarding;
@@ -76,4 +78,73 @@ public static class GatewayMetrics
     public static readonly Counter UpstreamFailures = Metrics.CreateCounter(
         "gateway_upstream_failures_total", "Tries to an upstream endpoint that failed before or while answering, by upstream and error.",
         new CounterConfiguration { LabelNames = ["upstream", "error"] });
+
+    private static readonly ConcurrentDictionary<object, Func<IEnumerable<UpstreamRuntime>>> UpstreamSources = new();
+    private static int _callbackRegistered;
+
+    /// <summary>
+    /// Publishes the in-flight and queue gauges of <paramref name="upstreams"/> at every scrape until the returned handle
+    /// is disposed. One process-wide scrape callback serves every gateway instance (the registry cannot remove one), and
+    /// gauges of upstreams that no live instance has any more are removed.
+    /// </summary>
+    public static IDisposable TrackUpstreams(Func<IEnumerable<UpstreamRuntime>> upstreams)
+    {
+        var handle = new Tracking();
+        UpstreamSources[handle] = upstreams;
+        if (Interlocked.Exchange(ref _callbackRegistered, 1) == 0) Metrics.DefaultRegistry.AddBeforeCollectCallback(PublishUpstreamGauges);
+        return handle;
+    }
+
+    /// <summary>Number of gateway instances whose upstream gauges are published (for tests).</summary>
+    internal static int TrackedInstances => UpstreamSources.Count;
+
+    /// <summary>Removes every series labelled with route <paramref name="routeId"/> (the route is gone).</summary>
+    public static void RemoveRoute(string routeId)
+    {
+        RemoveWhere(Requests, labels => labels[0] == routeId);
+        RemoveWhere(Duration, labels => labels[0] == routeId);
+        RemoveWhere(RateLimited, labels => labels[0] == routeId);
+        RemoveWhere(RateLimitAdmitted, labels => labels[0] == routeId);
+        RemoveWhere(Caching.CacheMetrics.Requests, labels => labels[0] == routeId);
+    }
+
+    /// <summary>Removes the request series of route <paramref name="routeId"/> that name another upstream than <paramref name="upstream"/>.</summary>
+    public static void RemoveRouteUpstreamsOtherThan(string routeId, string upstream) =>
+        RemoveWhere(Requests, labels => labels[0] == routeId && labels[1] != upstream);
+
+    /// <summary>Removes every series labelled with upstream <paramref name="upstream"/> (the upstream is gone).</summary>
+    public static void RemoveUpstream(string upstream)
+    {
+        RemoveWhere(Shed, labels => labels[0] == upstream);
+        RemoveWhere(Retries, labels => labels[0] == upstream);
+        RemoveWhere(InFlight, labels => labels[0] == upstream);
+        RemoveWhere(QueueDepth, labels => labels[0] == upstream);
+    }
+
+    private static void RemoveWhere<TChild>(Collector<TChild> collector, Func<string[], bool> match)
+        where TChild : ChildBase
+    {
+        foreach (var labels in collector.GetAllLabelValues().Where(match).ToList()) collector.RemoveLabelled(labels);
+    }
+
+    private static void PublishUpstreamGauges()
+    {
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var source in UpstreamSources.Values)
+        {
+            foreach (var upstream in source())
+            {
+                live.Add(upstream.Name);
+                InFlight.WithLabels(upstream.Name).Set(upstream.InFlight);
+                QueueDepth.WithLabels(upstream.Name).Set(upstream.Pipeline.QueueDepth);
+            }
+        }
+        RemoveWhere(InFlight, labels => !live.Contains(labels[0]));
+        RemoveWhere(QueueDepth, labels => !live.Contains(labels[0]));
+    }
+
+    private sealed class Tracking : IDisposable
+    {
+        public void Dispose() => UpstreamSources.TryRemove(this, out _);
+    }
 }

@@ -12,7 +12,7 @@ namespace Gateway.Actors.Ops;
 /// </summary>
 public static class CachePalette
 {
-    private const string Usage = "usage: pbm HOST:PORT gateway cache purge <prefix> | gateway cache purge --key <path?query>";
+    private const string Usage = "usage: pbm [HOST:PORT] gateway cache purge <prefix> | gateway cache purge --key <path?query>";
 
     /// <summary>The palette (its commands start with <c>gateway</c>).</summary>
     public static OpsPalette Palette { get; } = new("gateway", "response cache of the cluster",

@@ -18,18 +18,22 @@ public static class ClusterPalette
         new OpsCommand { Name = "cluster leader", Summary = "the leader's address", Run = (_, ctx) => Leader(View(ctx)).AsTask() },
         new OpsCommand
         {
-            Name = "cluster join", Arguments = "<address>", MinArgs = 1, MaxArgs = 1, Summary = "join this node to the cluster at <address>",
-            Run = (inv, ctx) => Join(Cluster.Get(ctx.System), inv.Args[0]).AsTask(),
+            Name = "cluster join", Arguments = "[address]", MaxArgs = 1, Switches = [AddressSwitch], Summary = "join this node to the cluster at <address>",
+            Run = (inv, ctx) => AddressOf(inv) is { } address
+                ? Join(Cluster.Get(ctx.System), address).AsTask()
+                : OpsResult.UsageError("'cluster join' needs an address (argument or -a)", inv.Command.Usage).AsTask(),
         },
         new OpsCommand
         {
-            Name = "cluster leave", Arguments = "[address]", MaxArgs = 1, Summary = "have a member (this node by default) leave gracefully",
-            Run = (inv, ctx) => Leave(Cluster.Get(ctx.System), inv.Arg(0)).AsTask(),
+            Name = "cluster leave", Arguments = "[address]", MaxArgs = 1, Switches = [AddressSwitch], Summary = "have a member (this node by default) leave gracefully",
+            Run = (inv, ctx) => Leave(Cluster.Get(ctx.System), AddressOf(inv), ctx.Drain).AsTask(),
         },
         new OpsCommand
         {
-            Name = "cluster down", Arguments = "<address>", MinArgs = 1, MaxArgs = 1, Summary = "mark a member down (it is removed without handing off)",
-            Run = (inv, ctx) => Down(Cluster.Get(ctx.System), inv.Args[0]).AsTask(),
+            Name = "cluster down", Arguments = "[address]", MaxArgs = 1, Switches = [AddressSwitch], Summary = "mark a member down (it is removed without handing off)",
+            Run = (inv, ctx) => AddressOf(inv) is { } address
+                ? Down(Cluster.Get(ctx.System), address).AsTask()
+                : OpsResult.UsageError("'cluster down' needs an address (argument or -a)", inv.Command.Usage).AsTask(),
         },
         new OpsCommand { Name = "cluster down-unreachable", Summary = "mark every unreachable member down", Run = (_, ctx) => DownUnreachable(Cluster.Get(ctx.System)).AsTask() },
         new OpsCommand
@@ -41,6 +45,11 @@ public static class ClusterPalette
         ShardingCommands.RegionStats,
     ]);
 
+    // Petabridge.Cmd's switch: 'cluster leave -a akka.tcp://gateway@host:port', as well as the address as an argument.
+    private static OpsSwitch AddressSwitch => new("address", "a", "ADDRESS");
+
+    private static string? AddressOf(OpsInvocation inv) => inv.Option("address") ?? inv.Arg(0);
+
     /// <summary>The member table.</summary>
     public static OpsResult Show(ClusterView view) => OpsResult.Ok(
         OpsFrame.Table("members", ["address", "status", "roles", "reachable", "leader", "self"], view.Members.Select(m => new[]
@@ -51,7 +60,7 @@ public static class ClusterPalette
             m.Reachable ? "yes" : "no",
             m.Address == view.Leader ? "yes" : "",
             m.Address == view.Self ? "yes" : "",
-        })));
+        })).Typed("sssbbb"));
 
     /// <summary>This node's status, the leader and counts by status.</summary>
     public static OpsResult Status(ClusterView view)
@@ -96,10 +105,16 @@ public static class ClusterPalette
         return OpsResult.Line($"{cluster.SelfAddress} is joining {address}");
     }
 
-    private static OpsResult Leave(Cluster cluster, string? text)
+    /// <summary>
+    /// <c>cluster leave [address]</c>. Aimed at this node it is <c>gateway drain</c> (the SIGTERM path: readiness off,
+    /// in-flight requests finished, shards handed off, cluster left, exit), never a bare leave that would stop the node's
+    /// actors under requests still in flight; another member is asked to leave.
+    /// </summary>
+    internal static OpsResult Leave(Cluster cluster, string? text, INodeDrain? drain)
     {
         var address = text is null ? cluster.SelfAddress : ParseAddress(text);
         if (address is null) return BadAddress(text!, "cluster leave [address]");
+        if (address == cluster.SelfAddress && drain is not null) return DrainCommand.Drain(drain);
         if (!IsMember(cluster, address)) return NotMember(address);
         cluster.Leave(address);
         return OpsResult.Line($"{address} is leaving the cluster");
@@ -127,5 +142,5 @@ public static class ClusterPalette
     private static OpsResult NotMember(Address address) => OpsResult.Failed($"{address} is not a member of this cluster (see 'cluster show')");
 
     private static OpsResult BadAddress(string text, string syntax) =>
-        OpsResult.UsageError($"'{text}' is not a cluster address like akka.tcp://gateway@10.0.0.1:4053", $"usage: pbm HOST:PORT {syntax}");
+        OpsResult.UsageError($"'{text}' is not a cluster address like akka.tcp://gateway@10.0.0.1:4053", $"usage: pbm [HOST:PORT] {syntax}");
 }

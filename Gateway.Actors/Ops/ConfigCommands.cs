@@ -73,7 +73,7 @@ public static class ConfigCommands
             rows.Add([kind, key, result, version?.ToString(CultureInfo.InvariantCulture) ?? "-"]);
         }
 
-        var table = OpsFrame.Table("applied", ["kind", "name", "result", "version"], rows);
+        var table = OpsFrame.Table("applied", ["kind", "name", "result", "version"], rows).Typed("sssn");
         if (failed > 0)
             return new OpsResult([table, OpsFrame.Error($"{file}: {failed} of {rows.Count} definition(s) refused; the others were applied", OpsExitCodes.Failed)],
                 OpsExitCodes.Failed);

@@ -34,11 +34,11 @@ public static class CorePalette
             var first = commands.Select(c => c.Words[0]).Distinct().ToArray();
             commands = commands.Where(c => c.Words[0].Equals(palette, StringComparison.OrdinalIgnoreCase)).ToArray();
             if (commands.Length == 0)
-                return OpsResult.UsageError($"unknown palette '{palette}'; palettes: {string.Join(", ", first)}", "usage: pbm HOST:PORT help [palette]");
+                return OpsResult.UsageError($"unknown palette '{palette}'; palettes: {string.Join(", ", first)}", "usage: pbm [HOST:PORT] help [palette]");
         }
         var rows = commands.Select(c => new[]
         {
-            (c.Name + " " + c.Arguments).Trim(),
+            c.Syntax,
             c.Streaming ? c.Summary + " (streams until Ctrl+C)" : c.Summary,
         });
         return OpsResult.Ok(OpsFrame.Table("commands", ["command", "summary"], rows));

@@ -24,6 +24,9 @@ public static class GatewayPalette
         },
         ConfigCommands.Apply,
         ConfigCommands.Delete,
+        DeclarativeConfigCommands.Dump,
+        DeclarativeConfigCommands.Diff,
+        DeclarativeConfigCommands.Sync,
         new OpsCommand
         {
             Name = "gateway upstreams", Arguments = "[name]", MaxArgs = 1, Summary = "upstreams and endpoints: weights, in flight, breakers, queue depth, balancing",
@@ -52,24 +55,21 @@ public static class GatewayPalette
             {
                 e.Id, List(e.Hosts), List(e.Methods), e.Path.Text, e.Value.Upstream.Name, e.Value.Definition.Version.ToString(Invariant),
             });
-            return OpsResult.Ok(OpsFrame.Table("routes", ["id", "hosts", "methods", "path", "upstream", "version"], rows));
+            return OpsResult.Ok(OpsFrame.Table("routes", ["id", "hosts", "methods", "path", "upstream", "version"], rows).Typed("sssssn"));
         }
 
         var found = table.Entries.Where(e => e.Id == id).Select(e => e.Value).FirstOrDefault();
         if (found is null) return OpsResult.Failed($"no route '{id}' in this node's route table (see 'gateway routes')");
         var d = found.Definition;
-        string[][] fields =
-        [
-            ["id", d.Id],
-            ["hosts", List(d.Hosts)],
-            ["methods", List(d.Methods)],
-            ["path", d.Path],
-            ["upstream", d.Upstream],
-            ["order", d.Order.ToString(Invariant)],
-            ["rewrite", d.Rewrite is null ? "-" : d.Rewrite.StripPrefix is { } strip ? $"strip-prefix {strip}" : $"template {d.Rewrite.Template}"],
-            ["timeout", Duration(found.ForwarderConfig.ActivityTimeout)],
-            ["version", d.Version.ToString(Invariant)],
-        ];
+        // Every field the route's definition carries (policies included), from its JSON: a field added to the model shows here too.
+        var fields = new List<string[]>();
+        foreach (var (name, value) in Gateway.Protocol.Configuration.DefinitionHocon.FileJson(d))
+        {
+            if (name != "timeout") fields.Add([Gateway.Protocol.Configuration.DefinitionHocon.FieldName(name), Cell(value)]);
+        }
+        // The timeout in force: the route's own, or its upstream's request timeout.
+        fields.Add(["timeout", Duration(found.ForwarderConfig.ActivityTimeout)]);
+        fields.Add(["version", d.Version.ToString(Invariant)]);
         return OpsResult.Ok(OpsFrame.Table("route", ["field", "value"], fields));
     }
 
@@ -85,12 +85,12 @@ public static class GatewayPalette
             {
                 u.Name, Kebab(u.LoadBalancing.ToString()), N(u.Endpoints.Length), N(u.InFlight), N(u.Pipeline.QueueDepth),
                 N(u.Pipeline.MaxInFlight), N(u.Pipeline.MaxQueued),
-            }));
+            })).Typed("ssnnnnn");
         var endpoints = OpsFrame.Table("endpoints", ["upstream", "url", "weight", "in-flight", "breaker", "healthy"],
             selected.SelectMany(u => u.Endpoints.Select(e => new[]
             {
                 u.Name, e.DestinationPrefix, N(e.Weight), N(e.InFlight), Kebab(e.State.ToString()), e.IsHealthy ? "yes" : "no",
-            })));
+            }))).Typed("ssnnsb");
         return OpsResult.Ok(summary, endpoints);
     }
 
@@ -100,7 +100,7 @@ public static class GatewayPalette
             upstreams.OrderBy(u => u.Name, StringComparer.Ordinal).SelectMany(u => u.Endpoints.Select(e => new[]
             {
                 u.Name, e.DestinationPrefix, Kebab(e.State.ToString()), e.IsHealthy ? "yes" : "no", N(e.Trips), e.IsAvailable ? "yes" : "no",
-            }))));
+            }))).Typed("sssbnb"));
 
     /// <summary>A row per window of <paramref name="windows"/> and the queue depth and in-flight count now.</summary>
     public static OpsResult Stats(IEnumerable<RequestStatsSnapshot> windows, IReadOnlyCollection<UpstreamRuntime> upstreams)
@@ -111,8 +111,20 @@ public static class GatewayPalette
             Millis(w.P50), Millis(w.P99),
         });
         var now = OpsFrame.Line($"now: {upstreams.Sum(u => u.InFlight)} in flight, {upstreams.Sum(u => u.Pipeline.QueueDepth)} queued across {upstreams.Count} upstreams");
-        return OpsResult.Ok(OpsFrame.Table("stats", ["window", "requests", "req/s", "errors", "p50 ms", "p99 ms"], rows), now);
+        return OpsResult.Ok(OpsFrame.Table("stats", ["window", "requests", "req/s", "errors", "p50 ms", "p99 ms"], rows).Typed("snnnnn"), now);
     }
+
+    // Strings as they are, lists of strings joined by commas, a policy as "field value, field value", deeper shapes as JSON.
+    private static string Cell(System.Text.Json.Nodes.JsonNode? value) => value switch
+    {
+        null => "-",
+        System.Text.Json.Nodes.JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
+        System.Text.Json.Nodes.JsonValue v => v.ToJsonString(),
+        System.Text.Json.Nodes.JsonArray a when a.All(i => i is System.Text.Json.Nodes.JsonValue) => string.Join(",", a.Select(Cell)),
+        System.Text.Json.Nodes.JsonObject o when o.All(p => p.Value is System.Text.Json.Nodes.JsonValue or System.Text.Json.Nodes.JsonArray) =>
+            string.Join(", ", o.Select(p => $"{Gateway.Protocol.Configuration.DefinitionHocon.FieldName(p.Key)} {Cell(p.Value)}")),
+        _ => value.ToJsonString(),
+    };
 
     private static string List(IEnumerable<string> values)
     {

@@ -4,12 +4,13 @@ using Gateway.Protocol.Ops;
 namespace Gateway.Actors.Ops;
 
 /// <summary>
-/// Runs <c>actor hierarchy</c>: identifies <c>/user/*</c>, then the children of each actor found, level by level,
-/// and writes the tree once no answer came for a quiet period or the time limit passed (whatever was found by then).
+/// Runs <c>actor hierarchy</c>: identifies the children of the start (<c>/user</c> by default, or e.g. <c>/system/sharding</c>),
+/// then the children of each actor found, level by level down to the depth asked, and writes the tree once no answer came
+/// for a quiet period or the time limit passed (whatever was found by then).
 /// </summary>
 public sealed class HierarchyWalker : OpsCommandActor, IWithTimers
 {
-    /// <summary>Deepest level walked below <c>/user</c>.</summary>
+    /// <summary>Deepest level walked below the start.</summary>
     public const int MaxDepth = 8;
 
     /// <summary>Most actors listed.</summary>
@@ -19,16 +20,28 @@ public sealed class HierarchyWalker : OpsCommandActor, IWithTimers
     private readonly HashSet<string> _found = new(StringComparer.Ordinal);
     private readonly TimeSpan _limit;
     private readonly bool _json;
+    private readonly string _root;
+    private readonly int _depth;
+    private readonly string? _error;
+    private int _rootLevels;
     private bool _truncated;
 
-    /// <summary>Props for a walk of at most <paramref name="limit"/> writing to <paramref name="output"/>.</summary>
-    public static Props Props(OpsOutput output, TimeSpan limit, bool json) => Akka.Actor.Props.Create(() => new HierarchyWalker(output, limit, json));
+    /// <summary>Props for a walk of at most <paramref name="limit"/> from <paramref name="start"/>'s root to its depth, writing to <paramref name="output"/>.</summary>
+    public static Props Props(OpsOutput output, TimeSpan limit, bool json, (string Root, int Depth, string? Error) start) =>
+        Akka.Actor.Props.Create(() => new HierarchyWalker(output, limit, json, start.Root, start.Depth, start.Error));
 
-    public HierarchyWalker(OpsOutput output, TimeSpan limit, bool json)
+    /// <summary>Props for a walk of <c>/user</c> to <see cref="MaxDepth"/>.</summary>
+    public static Props Props(OpsOutput output, TimeSpan limit, bool json) => Props(output, limit, json, ("/user", MaxDepth, null));
+
+    /// <summary>Creates a walker; <paramref name="error"/> (a bad switch) is reported instead of walking.</summary>
+    public HierarchyWalker(OpsOutput output, TimeSpan limit, bool json, string root, int depth, string? error)
         : base(output)
     {
         _limit = limit;
         _json = json;
+        _root = root;
+        _depth = depth;
+        _error = error;
         Receive<ActorIdentity>(OnIdentity);
         Receive<Finish>(_ => Complete());
     }
@@ -39,9 +52,16 @@ public sealed class HierarchyWalker : OpsCommandActor, IWithTimers
     /// <inheritdoc />
     protected override void Start()
     {
+        if (_error is not null)
+        {
+            Output.Write(OpsResult.UsageError(_error, ActorPalette.Palette.Commands[0].Usage));
+            Context.Stop(Self);
+            return;
+        }
+        _rootLevels = _root.Split('/', StringSplitOptions.RemoveEmptyEntries).Length;
         Timers.StartSingleTimer("limit", Finish.Instance, _limit);
         Timers.StartSingleTimer("quiet", Finish.Instance, QuietPeriod);
-        Context.ActorSelection("/user/*").Tell(new Identify(null), Self);
+        Context.ActorSelection(_root + "/*").Tell(new Identify(null), Self);
     }
 
     private void OnIdentity(ActorIdentity identity)
@@ -56,7 +76,7 @@ public sealed class HierarchyWalker : OpsCommandActor, IWithTimers
             return;
         }
         Timers.StartSingleTimer("quiet", Finish.Instance, QuietPeriod);
-        if (actor.Path.Elements.Count <= MaxDepth) Context.ActorSelection(path + "/*").Tell(new Identify(null), Self);
+        if (actor.Path.Elements.Count - _rootLevels < _depth) Context.ActorSelection(path + "/*").Tell(new Identify(null), Self);
     }
 
     private void Complete()

@@ -31,7 +31,7 @@ public static class LogPalette
     {
         var n = DefaultPeekCount;
         if (count is not null && (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out n) || n < 1 || n > logs.Capacity))
-            return OpsResult.UsageError($"'{count}' is not a count from 1 to {logs.Capacity}", "usage: pbm HOST:PORT log peek [n]");
+            return OpsResult.UsageError($"'{count}' is not a count from 1 to {logs.Capacity}", "usage: pbm [HOST:PORT] log peek [n]");
 
         var entries = logs.Peek(n);
         return json

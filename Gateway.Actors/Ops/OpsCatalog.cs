@@ -25,7 +25,7 @@ public sealed class OpsCatalog
 
     /// <summary>Usage of pbm as a whole, for requests that name no known palette.</summary>
     public string GeneralUsage =>
-        $"usage: pbm HOST:PORT <command> [args...]; commands start with {string.Join(", ", Palettes.SelectMany(p => p.Commands).Select(c => c.Words[0]).Distinct())}; try 'help'";
+        $"usage: pbm [HOST:PORT] <command> [args...]; commands start with {string.Join(", ", Palettes.SelectMany(p => p.Commands).Select(c => c.Words[0]).Distinct())}; try 'help'";
 
     /// <summary>
     /// Resolves <paramref name="request"/>: the longest command whose words start the request's words (command words,
@@ -53,16 +53,52 @@ public sealed class OpsCatalog
                 : (null, OpsResult.UsageError($"unknown command '{typed}'", PaletteUsage(palette)));
         }
 
-        var args = tokens[best.Words.Length..];
+        var (args, options, switchError) = ReadSwitches(best, tokens[best.Words.Length..]);
+        if (switchError is not null) return (null, OpsResult.UsageError(switchError, best.Usage));
         if (args.Length < best.MinArgs || args.Length > best.MaxArgs)
         {
             var expected = best.MinArgs == best.MaxArgs ? $"{best.MinArgs}" : $"{best.MinArgs} to {best.MaxArgs}";
             return (null, OpsResult.UsageError($"'{best.Name}' takes {expected} argument(s), got {args.Length}", best.Usage));
         }
-        return (new OpsInvocation(best, [.. args], request.Json, cancelled) { Input = request.Input }, null);
+        return (new OpsInvocation(best, [.. args], request.Json, cancelled) { Input = request.Input, Options = options }, null);
+    }
+
+    // Takes the command's switches out of its arguments; a word starting with '-' that is no switch of a command that has
+    // switches is an error. Commands without switches keep every word as an argument.
+    private static (string[] Args, ImmutableDictionary<string, string> Options, string? Error) ReadSwitches(OpsCommand command, string[] words)
+    {
+        var options = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        if (command.Switches.IsDefaultOrEmpty) return (words, options.ToImmutable(), null);
+        var args = new List<string>();
+        for (var i = 0; i < words.Length; i++)
+        {
+            var word = words[i];
+            if (word.Length < 2 || word[0] != '-')
+            {
+                args.Add(word);
+                continue;
+            }
+            var (name, inline) = word.StartsWith("--", StringComparison.Ordinal)
+                ? (word[2..].Split('=', 2)[0], word.Contains('=') ? word[(word.IndexOf('=') + 1)..] : null)
+                : (word[1..], null);
+            var known = command.Switches.FirstOrDefault(s => word.StartsWith("--", StringComparison.Ordinal)
+                ? s.Name.Equals(name, StringComparison.OrdinalIgnoreCase)
+                : s.Short is not null && s.Short.Equals(name, StringComparison.Ordinal));
+            if (known is null)
+                return ([], options.ToImmutable(), $"unknown option '{word}' for '{command.Name}'");
+            if (known.IsFlag)
+            {
+                options[known.Name] = "true";
+                continue;
+            }
+            var value = inline ?? (i + 1 < words.Length ? words[++i] : null);
+            if (string.IsNullOrEmpty(value)) return ([], options.ToImmutable(), $"option '{word}' needs a value ({known.Value})");
+            options[known.Name] = value;
+        }
+        return ([.. args], options.ToImmutable(), null);
     }
 
     /// <summary>One usage line listing every command of <paramref name="palette"/>.</summary>
     public static string PaletteUsage(OpsPalette palette) =>
-        "usage: pbm HOST:PORT " + string.Join(" | ", palette.Commands.Select(c => (c.Name + " " + c.Arguments).Trim()));
+        "usage: pbm [HOST:PORT] " + string.Join(" | ", palette.Commands.Select(c => c.Syntax));
 }

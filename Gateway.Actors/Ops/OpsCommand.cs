@@ -25,6 +25,9 @@ public sealed record OpsCommand
     /// <summary>Most arguments accepted.</summary>
     public int MaxArgs { get; init; }
 
+    /// <summary>Switches the command accepts anywhere among its arguments (<c>-a X</c>, <c>--address X</c>, <c>--prune</c>).</summary>
+    public System.Collections.Immutable.ImmutableArray<OpsSwitch> Switches { get; init; } = [];
+
     /// <summary>True for commands that run until the client cancels them.</summary>
     public bool Streaming { get; init; }
 
@@ -37,6 +40,9 @@ public sealed record OpsCommand
     /// <summary>The words of <see cref="Name"/>.</summary>
     public ImmutableArray<string> Words => [.. Name.Split(' ')];
 
-    /// <summary>The usage line, e.g. <c>usage: pbm HOST:PORT cluster join &lt;address&gt;</c>.</summary>
-    public string Usage => $"usage: pbm HOST:PORT {Name}{(Arguments.Length > 0 ? " " + Arguments : "")}";
+    /// <summary>The usage line, e.g. <c>usage: pbm [HOST:PORT] cluster join &lt;address&gt;</c>.</summary>
+    public string Usage => $"usage: pbm [HOST:PORT] {Syntax}";
+
+    /// <summary>The words, arguments and switches, e.g. <c>cluster leave [address] [-a|--address ADDRESS]</c>.</summary>
+    public string Syntax => string.Join(' ', new[] { Name, Arguments }.Concat(Switches.Select(s => s.Syntax)).Where(p => p.Length > 0));
 }

@@ -42,7 +42,7 @@ public static class RateLimitCommands
 
         var summary = OpsFrame.Table("ratelimits",
             ["route", "scope", "algorithm", "limit", "key", "keys", "admitted", "rejected", "share", "node-demand", "cluster-demand"],
-            limiters.Select(Row));
+            limiters.Select(Row)).Typed("sssssnnnsss");
         if (routeId is null) return OpsResult.Ok(summary);
         return OpsResult.Ok([summary, .. Keys(limiters[0])]);
     }

@@ -22,8 +22,13 @@ public sealed class ClusterRateLimiter : IRouteRateLimiter
     private volatile int _nodes = 1;
 
     /// <summary>Creates the limiter of route <paramref name="routeId"/>.</summary>
-    public ClusterRateLimiter(string routeId, RateLimitDefinition definition, ClientAddressResolver clients)
+    /// <param name="routeId">The route it limits.</param>
+    /// <param name="definition">The route's rate limit.</param>
+    /// <param name="clients">Resolves client addresses for address keys.</param>
+    /// <param name="nodes">Members known now: each bucket starts at this share of the limit and burst, until gossip says better.</param>
+    public ClusterRateLimiter(string routeId, RateLimitDefinition definition, ClientAddressResolver clients, int nodes = 1)
     {
+        Nodes = nodes;
         RouteId = routeId;
         Definition = definition;
         Counters = new RateLimitCounters(routeId);

@@ -34,7 +34,7 @@ public sealed class CompiledRoute
         ResponseHeaders = new CompiledHeaderTransforms(definition.ResponseHeaders);
         ForwarderConfig = new ForwarderRequestConfig { ActivityTimeout = definition.Timeout ?? upstream.RequestTimeout };
         Metrics = new RouteMetrics(Id, upstream.Name);
-        Cache = definition.Cache is { } cacheDefinition ? new Caching.CompiledCache(definition.Id, cacheDefinition) : null;
+        Cache = definition.Cache is { } cacheDefinition ? new Caching.CompiledCache(definition.Id, cacheDefinition, definition.Auth is not null, security?.CredentialHeader) : null;
         Steps = BuildSteps(forwarding, cache);
         Chain = RequestChain.Compose(Steps);
     }

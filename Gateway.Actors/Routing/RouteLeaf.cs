@@ -15,6 +15,7 @@ internal sealed class RouteLeaf<T>
         Order = entry.Order;
         Value = entry.Value;
         Template = entry.Path.Text;
+        TrailingSlash = Template.Length > 1 && Template[^1] == '/';
         CaptureNames = entry.Path.CaptureNames;
         Methods = entry.Methods.IsDefault
             ? []
@@ -34,6 +35,9 @@ internal sealed class RouteLeaf<T>
     public string Template { get; }
 
     public ImmutableArray<string> CaptureNames { get; }
+
+    /// <summary>True when the template was written with a trailing slash (<c>/a/b/</c>, not <c>/a/b</c>).</summary>
+    public bool TrailingSlash { get; }
 
     /// <summary>Upper-case methods; empty allows every method.</summary>
     public string[] Methods { get; }

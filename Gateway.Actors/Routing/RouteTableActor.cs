@@ -58,6 +58,20 @@ internal sealed class RouteTableActor : ReceiveActor
         });
     }
 
+    private void RemoveSeriesOfGoneRoutes()
+    {
+        // Metric series labelled by a route go with the route (or with the upstream it no longer uses).
+        var now = _pending.Routes.ToDictionary(r => r.Id, r => r.Upstream, StringComparer.Ordinal);
+        foreach (var (id, upstream) in _routeUpstreams)
+        {
+            if (!now.TryGetValue(id, out var current)) Forwarding.GatewayMetrics.RemoveRoute(id);
+            else if (current != upstream) Forwarding.GatewayMetrics.RemoveRouteUpstreamsOtherThan(id, current);
+        }
+        _routeUpstreams = now;
+    }
+
+    private Dictionary<string, string> _routeUpstreams = new(StringComparer.Ordinal);
+
     private void Publish(ImmutableDictionary<string, UpstreamRuntime> runtimes)
     {
         // A route whose rate limit did not change keeps its limiter, and so the budgets its keys have used.
@@ -73,9 +87,11 @@ internal sealed class RouteTableActor : ReceiveActor
         var (table, skipped) = Compile(_pending, runtimes, limiters, _security, _forwarding, _cache);
         _holder.Publish(table, runtimes.Values.ToArray());
         foreach (var reason in skipped) _log.Warning("Route skipped: {Reason}", reason);
-        _log.Info("Route table {Generation} published with {RouteCount} routes onto {UpstreamCount} upstreams",
+        // Every node publishes a table per replicated change: Debug. The node applying a change set logs it once at Information.
+        _log.Debug("Route table {Generation} published with {RouteCount} routes onto {UpstreamCount} upstreams",
             _generation, table.Count, runtimes.Count);
         Context.System.EventStream.Publish(new RouteTablePublished(_generation, table.Count, skipped));
+        RemoveSeriesOfGoneRoutes();
         foreach (var ackTo in _waiting) ackTo.Tell(new DefinitionsApplied(_generation));
         _waiting.Clear();
         // Requests still holding the old table may touch an old limiter for a moment; let them, then free it.
@@ -83,7 +99,7 @@ internal sealed class RouteTableActor : ReceiveActor
     }
 
     private IRouteRateLimiter NewLimiter(string routeId, Protocol.Routing.RateLimitDefinition limit) => limit.Scope == "cluster"
-        ? new ClusterRateLimiter(routeId, limit, _clients)
+        ? new ClusterRateLimiter(routeId, limit, _clients, _clusterLimits.Members)
         : new RouteRateLimiter(routeId, limit, _clients);
 
     /// <summary>Compiles the routes of <paramref name="definitions"/> whose upstream has a runtime; returns why others were skipped.</summary>

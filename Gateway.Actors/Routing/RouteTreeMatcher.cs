@@ -17,7 +17,7 @@ internal static class RouteTreeMatcher
         // Nothing left, or a single trailing slash: routes ending here, then a catch-all matching the empty rest.
         if (pos >= path.Length - 1)
         {
-            if (TryRoutes(node.Routes, ref search)) return true;
+            if (TryEndingRoutes(node.Routes, ref search)) return true;
             if (node.CatchAllRoutes.Length == 0) return false;
             search.Captures[captureIndex] = new Range(path.Length, path.Length);
             return TryRoutes(node.CatchAllRoutes, ref search);
@@ -48,7 +48,28 @@ internal static class RouteTreeMatcher
         return TryRoutes(node.CatchAllRoutes, ref search);
     }
 
-    private static bool TryRoutes<T>(RouteLeaf<T>[] routes, ref RouteSearch<T> search)
+    // Routes ending where the path ends. `/a/b` and `/a/b/` end on the same node: the one spelled like the request (with
+    // or without its trailing slash) is tried first, so one trailing slash is tolerated only when no route there matches exactly.
+    private static bool TryEndingRoutes<T>(RouteLeaf<T>[] routes, ref RouteSearch<T> search)
+        where T : class
+    {
+        if (routes.Length == 0) return false;
+        var path = search.Path;
+        var slash = path.Length > 1 && path[^1] == '/';
+        var differs = false;
+        foreach (var route in routes)
+        {
+            if (route.TrailingSlash != slash)
+            {
+                differs = true;
+                break;
+            }
+        }
+        if (!differs || search.AllowedMethods is not null) return TryRoutes(routes, ref search, null);
+        return TryRoutes(routes, ref search, slash) || TryRoutes(routes, ref search, !slash);
+    }
+
+    private static bool TryRoutes<T>(RouteLeaf<T>[] routes, ref RouteSearch<T> search, bool? trailingSlash = null)
         where T : class
     {
         if (routes.Length == 0) return false;
@@ -65,6 +86,7 @@ internal static class RouteTreeMatcher
 
         foreach (var route in routes)
         {
+            if (trailingSlash is { } wanted && route.TrailingSlash != wanted) continue;
             if (!route.Allows(search.Method)) continue;
             search.Match = route;
             return true;

@@ -19,7 +19,7 @@ public static class RoutingActorsExtensions
         {
             var holder = resolver.GetService<RouteTableHolder>();
             var clusterLimits = resolver.GetService<RateLimiting.ClusterRateLimitRegistry>();
-            var gossip = system.Settings.Config.GetTimeSpan("gateway.rate-limiting.gossip-interval");
+            var gossip = RateLimiting.RateLimitGossipSettings.FromConfig(system.Settings.Config);
             system.ActorOf(RateLimiting.RateLimitGossipActor.Props(clusterLimits, gossip), "rate-limits");
             var upstreams = system.ActorOf(UpstreamsActor.Props(defaults), "upstreams");
             var table = system.ActorOf(RouteTableActor.Props(holder, upstreams, clients, clusterLimits, resolver.GetService<Security.NodeSecurity>(),

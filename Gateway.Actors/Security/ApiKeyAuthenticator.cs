@@ -16,12 +16,14 @@ public sealed class ApiKeyAuthenticator : RouteAuthenticator
     private readonly FrozenDictionary<string, KeyIdentity>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly string _header;
     private readonly string _challenge;
+    private readonly bool _hide;
 
     /// <summary>Compiles the policy <paramref name="name"/> whose keys arrive in <paramref name="header"/>.</summary>
     public ApiKeyAuthenticator(string name, ApiKeyAuthDefinition keys, string header)
     {
         Name = name;
         _header = header;
+        _hide = keys.HideCredentials;
         _challenge = $"ApiKey header=\"{header}\"";
         _byHash = keys.Keys.ToFrozenDictionary(k => k.Sha256.ToLowerInvariant(), k => new KeyIdentity(k), StringComparer.Ordinal);
         _lookup = _byHash.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -29,6 +31,9 @@ public sealed class ApiKeyAuthenticator : RouteAuthenticator
 
     /// <inheritdoc />
     public override string Name { get; }
+
+    /// <summary>The request header the keys arrive in: a credential, never stored by the cache nor sent to another node.</summary>
+    public override string? CredentialHeader => _header;
 
     /// <inheritdoc />
     public override string Challenge(string? error) => _challenge;
@@ -38,7 +43,10 @@ public sealed class ApiKeyAuthenticator : RouteAuthenticator
     {
         var presented = context.Request.Headers[_header];
         if (presented.Count != 1 || string.IsNullOrEmpty(presented[0])) return new(AuthOutcome.Failure($"no API key in {_header}"));
-        return new(Lookup(presented[0]!) is { } identity ? AuthOutcome.Success(identity) : AuthOutcome.Failure("API key not accepted"));
+        if (Lookup(presented[0]!) is not { } identity) return new(AuthOutcome.Failure("API key not accepted"));
+        // hide-credentials: the upstream learns who the caller is from the forwarded claims, not from its key.
+        if (_hide) context.Request.Headers.Remove(_header);
+        return new(AuthOutcome.Success(identity));
     }
 
     private KeyIdentity? Lookup(string key)
@@ -57,5 +65,7 @@ public sealed class ApiKeyAuthenticator : RouteAuthenticator
     {
         public override string? Claim(string name) =>
             name == ApiKeyClaim ? key.Name : key.Metadata.TryGetValue(name, out var value) ? value : null;
+
+        public override string? Subject => key.Name;
     }
 }

@@ -14,6 +14,12 @@ public abstract class GatewayIdentity
     /// <summary>The value of claim <paramref name="name"/>, or null when the identity has none.</summary>
     public abstract string? Claim(string name);
 
+    /// <summary>
+    /// Who the caller is, in one value: the API key's name, or the JWT's <c>sub</c> (null when the token has none). What
+    /// the response cache keys an authenticated route's entries by, unless the route names another claim.
+    /// </summary>
+    public abstract string? Subject { get; }
+
     /// <summary>The rate-limit key of <paramref name="context"/> by claim <paramref name="claim"/> ("" without an identity or claim).</summary>
     public static string KeyOf(HttpContext context, string claim) =>
         context.Features.Get<GatewayIdentity>()?.Claim(claim) ?? "";

@@ -18,14 +18,22 @@ public sealed partial class JwtAuthenticator : RouteAuthenticator
     private readonly JwtAuthDefinition _jwt;
     private readonly ILogger _log;
     private readonly ITimer? _refresh;
+    private readonly TimeProvider _time;
+    private readonly Lock _reloadLock = new();
+    private readonly TimeSpan _unknownKidCooldown;
     private TokenValidationParameters _parameters;
     private int _refreshing;
+    private long _lastUnknownKidRefresh = long.MinValue;
+    private Task? _unknownKidRefresh;
 
     /// <summary>Compiles policy <paramref name="name"/>; <paramref name="keys"/> are its first keys (empty for a JWKS URL not yet fetched).</summary>
+    /// <param name="unknownKidCooldown">Least time between two reloads caused by tokens whose <c>kid</c> no key has.</param>
     internal JwtAuthenticator(string name, JwtAuthDefinition jwt, IReadOnlyList<SecurityKey> keys, TimeSpan clockSkew, TimeSpan refresh,
-        TimeProvider time, ILogger log)
+        TimeProvider time, ILogger log, TimeSpan? unknownKidCooldown = null)
     {
         Name = name;
+        _time = time;
+        _unknownKidCooldown = unknownKidCooldown ?? refresh;
         _jwt = jwt;
         _log = log;
         _parameters = new TokenValidationParameters
@@ -69,7 +77,48 @@ public sealed partial class JwtAuthenticator : RouteAuthenticator
             return new(AuthOutcome.Failure(null));
         var token = value[7..].Trim();
         var validation = Handler.ValidateTokenAsync(token, Volatile.Read(ref _parameters));
-        return validation.IsCompletedSuccessfully ? new(Decide(validation.Result)) : AwaitAsync(validation);
+        if (!validation.IsCompletedSuccessfully) return AwaitAsync(validation, token);
+        var result = validation.Result;
+        return IsUnknownKid(result, token) ? RetryAfterKeyRotationAsync(result, token) : new(Decide(result));
+    }
+
+    private async ValueTask<AuthOutcome> AwaitAsync(Task<TokenValidationResult> validation, string token)
+    {
+        var result = await validation.ConfigureAwait(false);
+        return IsUnknownKid(result, token) ? await RetryAfterKeyRotationAsync(result, token).ConfigureAwait(false) : Decide(result);
+    }
+
+    /// <summary>True when the token names a <c>kid</c> that none of the keys has, and the keys come from a JWKS that may have rotated.</summary>
+    private bool IsUnknownKid(TokenValidationResult result, string token)
+    {
+        if (result.IsValid || _jwt.JwksFile is null && _jwt.JwksUrl is null) return false;
+        if (result.Exception is not (SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException)) return false;
+        if (!Handler.CanReadToken(token)) return false;
+        var kid = Handler.ReadJsonWebToken(token).Kid;
+        return !string.IsNullOrEmpty(kid) && !Volatile.Read(ref _parameters).IssuerSigningKeys.Any(k => k.KeyId == kid);
+    }
+
+    /// <summary>
+    /// A token signed with a key we do not know yet (the identity provider rotated its keys): reload the JWKS once, at most
+    /// once per cooldown whatever the number of such tokens (requests arriving meanwhile share the reload), then validate again.
+    /// </summary>
+    private async ValueTask<AuthOutcome> RetryAfterKeyRotationAsync(TokenValidationResult first, string token)
+    {
+        Task? reload;
+        lock (_reloadLock)
+        {
+            reload = _unknownKidRefresh;
+            var now = _time.GetUtcNow().UtcTicks;
+            if (reload is null || reload.IsCompleted)
+            {
+                if (_lastUnknownKidRefresh != long.MinValue && now - _lastUnknownKidRefresh < _unknownKidCooldown.Ticks) return Decide(first);
+                _lastUnknownKidRefresh = now;
+                reload = _unknownKidRefresh = RefreshAsync();
+                LogUnknownKid(_log, Name);
+            }
+        }
+        await reload.ConfigureAwait(false);
+        return Decide(await Handler.ValidateTokenAsync(token, Volatile.Read(ref _parameters)).ConfigureAwait(false));
     }
 
     /// <summary>Reloads the JWKS now (the timer calls it every <c>jwks-refresh</c>); keeps the old keys when it fails.</summary>
@@ -105,8 +154,6 @@ public sealed partial class JwtAuthenticator : RouteAuthenticator
         base.Dispose();
     }
 
-    private static async ValueTask<AuthOutcome> AwaitAsync(Task<TokenValidationResult> validation) => Decide(await validation.ConfigureAwait(false));
-
     private static AuthOutcome Decide(TokenValidationResult result)
     {
         if (result.IsValid && result.SecurityToken is JsonWebToken token) return AuthOutcome.Success(new JwtIdentity(token));
@@ -138,10 +185,15 @@ public sealed partial class JwtAuthenticator : RouteAuthenticator
     private sealed class JwtIdentity(JsonWebToken token) : GatewayIdentity
     {
         public override string? Claim(string name) => token.TryGetClaim(name, out var claim) ? claim.Value : null;
+
+        public override string? Subject => Claim("sub");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Auth policy '{Policy}' now uses {KeyCount} signing keys from its JWKS")]
     private static partial void LogKeysLoaded(ILogger log, string policy, int keyCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Auth policy '{Policy}' got a token with an unknown kid: reloading its JWKS")]
+    private static partial void LogUnknownKid(ILogger log, string policy);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Auth policy '{Policy}' kept its keys: the JWKS could not be loaded ({Reason})")]
     private static partial void LogRefreshFailed(ILogger log, string policy, string reason);

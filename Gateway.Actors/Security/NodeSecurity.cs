@@ -40,7 +40,7 @@ public sealed class NodeSecurity : IDisposable
             else if (policy.Jwt is { } jwt && FirstKeys(jwt, at, errors) is { } keys)
             {
                 authenticator = new JwtAuthenticator(policy.Name, jwt, keys, jwt.ClockSkew ?? settings.ClockSkew,
-                    jwt.JwksRefresh ?? settings.JwksRefresh, time ?? TimeProvider.System, log);
+                    jwt.JwksRefresh ?? settings.JwksRefresh, time ?? TimeProvider.System, log, settings.JwksUnknownKidCooldown);
             }
             if (authenticator is not null) policies[policy.Name] = (policy, authenticator);
         }

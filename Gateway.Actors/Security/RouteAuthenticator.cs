@@ -8,6 +8,9 @@ public abstract class RouteAuthenticator : IDisposable
     /// <summary>The policy name.</summary>
     public abstract string Name { get; }
 
+    /// <summary>The request header other than <c>Authorization</c> that carries this policy's credentials, or null.</summary>
+    public virtual string? CredentialHeader => null;
+
     /// <summary>The <c>WWW-Authenticate</c> challenge for a failure with <paramref name="error"/> (null when credentials were missing).</summary>
     public abstract string Challenge(string? error);
 

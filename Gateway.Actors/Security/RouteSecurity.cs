@@ -11,6 +11,8 @@ namespace Gateway.Actors.Security;
 /// </summary>
 public sealed class RouteSecurity
 {
+    private readonly RouteAuthenticator? _auth;
+
     /// <summary>Compiles the steps; <paramref name="missingPolicy"/> names an auth policy the route wants and this node lacks.</summary>
     internal RouteSecurity(IpRuleSet? ip, ClientAddressResolver clients, CorsPolicy? cors, RouteAuthenticator? auth,
         AuthPolicyDefinition? policy, string? missingPolicy)
@@ -21,7 +23,11 @@ public sealed class RouteSecurity
         if (auth is not null || missingPolicy is not null) steps.Add(new AuthStep(auth, policy, missingPolicy));
         Steps = steps;
         Cors = cors;
+        _auth = auth;
     }
+
+    /// <summary>The request header other than <c>Authorization</c> carrying the route's credentials (the API-key header), or null.</summary>
+    public string? CredentialHeader => _auth?.CredentialHeader;
 
     /// <summary>The route's CORS policy, or null.</summary>
     public CorsPolicy? Cors { get; }

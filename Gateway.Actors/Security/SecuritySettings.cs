@@ -22,6 +22,9 @@ public sealed record SecuritySettings
     /// <summary>Default JWKS reload interval (<c>gateway.auth-defaults.jwks-refresh</c>).</summary>
     public TimeSpan JwksRefresh { get; init; }
 
+    /// <summary>Least time between two JWKS reloads caused by tokens with an unknown <c>kid</c> (<c>gateway.auth-defaults.jwks-unknown-kid-cooldown</c>).</summary>
+    public TimeSpan JwksUnknownKidCooldown { get; init; }
+
     /// <summary>Default API key header (<c>gateway.auth-defaults.api-key-header</c>).</summary>
     public string ApiKeyHeader { get; init; } = "";
 
@@ -51,6 +54,7 @@ public sealed record SecuritySettings
             GlobalIpRules = ipRules,
             ClockSkew = config.GetTimeSpan("gateway.auth-defaults.clock-skew"),
             JwksRefresh = config.GetTimeSpan("gateway.auth-defaults.jwks-refresh"),
+            JwksUnknownKidCooldown = config.GetTimeSpan("gateway.auth-defaults.jwks-unknown-kid-cooldown"),
             ApiKeyHeader = config.GetString("gateway.auth-defaults.api-key-header"),
             Policies = policies,
         };

@@ -8,6 +8,9 @@ public sealed record BreakerPolicy(
     int ConsecutiveFailures, double FailureRatio, int MinimumRequests, TimeSpan Window,
     TimeSpan BaseEjection, TimeSpan MaxEjection, int HalfOpenTrials)
 {
+    /// <summary>The defaults of the embedded reference config, for endpoint states made outside an upstream runtime.</summary>
+    public static BreakerPolicy Default { get; } = FromConfig(GatewayDefaults.Config.GetConfig("gateway.upstream-defaults.circuit-breaker"));
+
     /// <summary>Reads <c>circuit-breaker</c> under <c>gateway.upstream-defaults</c>.</summary>
     public static BreakerPolicy FromConfig(Config section) => new(
         section.GetInt("consecutive-failures"), section.GetDouble("failure-ratio"), section.GetInt("minimum-requests"),

@@ -2,25 +2,27 @@ namespace Gateway.Actors.Upstreams;
 
 /// <summary>
 /// One endpoint of an upstream as the hot path sees it: address, weight, live in-flight count, and its breaker and
-/// health flags. Request threads read and count lock-free; only the endpoint's actor changes its state, except that
-/// the request that crosses the failure threshold trips it (one compare-and-swap, one message to the actor).
+/// health flags. Request threads read and count lock-free. Breaker transitions go through the pure <see cref="Breaker.Next"/>
+/// applied by compare-and-swap of an immutable <see cref="BreakerSnapshot"/>; whoever wins a transition tells the
+/// endpoint's actor (which arms timers, logs and announces). A closed endpoint's requests never allocate or swap.
 /// </summary>
 public sealed class EndpointState
 {
     private int _inFlight;
-    private int _state;
     private int _consecutiveFailures;
-    private int _trialsLeft;
     private int _windowRequests;
     private int _windowFailures;
+    private int _observerGeneration;
     private volatile bool _healthy = true;
-    private volatile Action<EndpointSignal>? _observer;
+    private volatile BreakerSnapshot _breaker = BreakerSnapshot.Initial;
+    private volatile Observer? _observer;
 
     /// <summary>Creates the state for an endpoint whose base URL is <paramref name="destinationPrefix"/>.</summary>
-    public EndpointState(string destinationPrefix, int weight)
+    public EndpointState(string destinationPrefix, int weight, BreakerPolicy? policy = null)
     {
         DestinationPrefix = destinationPrefix;
         Weight = weight;
+        Policy = policy ?? BreakerPolicy.Default;
     }
 
     /// <summary>Base URL that the forwarded path is appended to (no trailing slash).</summary>
@@ -29,92 +31,126 @@ public sealed class EndpointState
     /// <summary>Relative share of traffic under weighted balancing.</summary>
     public int Weight { get; }
 
+    /// <summary>The breaker settings in force; a changed upstream definition sets them on the endpoints it keeps.</summary>
+    public BreakerPolicy Policy { get; internal set; }
+
     /// <summary>Requests currently forwarded to this endpoint from this node.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>The breaker now.</summary>
+    public BreakerSnapshot Breaker => _breaker;
+
     /// <summary>Breaker state.</summary>
-    public BreakerState State => (BreakerState)Volatile.Read(ref _state);
+    public BreakerState State => _breaker.State;
 
     /// <summary>False while active health checks say the endpoint is down.</summary>
     public bool IsHealthy => _healthy;
 
-    /// <summary>Trips in a row without a close; owned by the endpoint actor (it survives the actor's restarts).</summary>
-    public int Trips { get; internal set; }
+    /// <summary>Trips in a row without a close.</summary>
+    public int Trips => _breaker.Trips;
 
-    /// <summary>True when a request may be sent now: healthy, and closed or half-open with trials left.</summary>
-    public bool IsAvailable => _healthy && (BreakerState)Volatile.Read(ref _state) switch
+    /// <summary>True when a request may be sent now: healthy, and closed or half-open with a trial left.</summary>
+    public bool IsAvailable
     {
-        BreakerState.Closed => true,
-        BreakerState.HalfOpen => Volatile.Read(ref _trialsLeft) > 0,
-        _ => false,
-    };
-
-    /// <summary>Claims the right to send one request: always when closed, one of the trials when half-open.</summary>
-    public bool TryAcquire()
-    {
-        if (!_healthy) return false;
-        return (BreakerState)Volatile.Read(ref _state) switch
+        get
         {
-            BreakerState.Closed => true,
-            BreakerState.HalfOpen => Interlocked.Decrement(ref _trialsLeft) >= 0,
-            _ => false,
-        };
+            if (!_healthy) return false;
+            var b = _breaker;
+            return b.State switch
+            {
+                BreakerState.Closed => true,
+                BreakerState.HalfOpen => b.TrialsStarted < Policy.HalfOpenTrials && b.TrialsInFlight < Policy.HalfOpenTrials,
+                _ => false,
+            };
+        }
+    }
+
+    /// <summary>
+    /// Claims the right to send one request: always when closed, one of the trials when half-open. The ticket says in
+    /// which breaker epoch the request started and whether it is a trial; hand it back to <see cref="Exit"/>.
+    /// </summary>
+    public bool TryAcquire(out EndpointTicket ticket)
+    {
+        ticket = default;
+        if (!_healthy) return false;
+        var b = _breaker;
+        if (b.State == BreakerState.Closed)
+        {
+            ticket = new EndpointTicket(b.Epoch, Trial: false);
+            return true;
+        }
+        if (b.State != BreakerState.HalfOpen) return false;
+        var step = Apply(BreakerEvent.TrialRequested.Instance);
+        if (!step.Granted) return false;
+        ticket = new EndpointTicket(step.State.Epoch, Trial: true);
+        return true;
     }
 
     /// <summary>Marks the start of a forwarded request.</summary>
     public void Enter() => Interlocked.Increment(ref _inFlight);
 
-    /// <summary>Marks the end of a forwarded request.</summary>
-    public void Exit() => Interlocked.Decrement(ref _inFlight);
-
-    /// <summary>Counts a request the endpoint answered well.</summary>
-    public void RecordSuccess()
-    {
-        Interlocked.Increment(ref _windowRequests);
-        if (Volatile.Read(ref _consecutiveFailures) != 0) Volatile.Write(ref _consecutiveFailures, 0);
-        if (Volatile.Read(ref _state) == (int)BreakerState.HalfOpen) _observer?.Invoke(EndpointSignal.TrialSucceeded);
-    }
-
-    /// <summary>Counts a failed request; trips the breaker at <paramref name="threshold"/> failures in a row, or on a failed trial.</summary>
-    public void RecordFailure(int threshold)
-    {
-        Interlocked.Increment(ref _windowRequests);
-        Interlocked.Increment(ref _windowFailures);
-        var failures = Interlocked.Increment(ref _consecutiveFailures);
-        var state = (BreakerState)Volatile.Read(ref _state);
-        if (state == BreakerState.HalfOpen || state == BreakerState.Closed && failures >= threshold) Trip();
-    }
-
-    /// <summary>Opens the breaker unless it is open already; the winner of the race tells the endpoint actor.</summary>
-    public void Trip()
-    {
-        var current = Volatile.Read(ref _state);
-        if (current == (int)BreakerState.Open) return;
-        if (Interlocked.CompareExchange(ref _state, (int)BreakerState.Open, current) == current) _observer?.Invoke(EndpointSignal.Tripped);
-    }
-
     /// <summary>
-    /// Opens the breaker without telling the endpoint actor: for the actor itself, which is handling the trip already.
-    /// Through <see cref="Trip"/> it would be told again, after its restart, and count a second trip in a row (doubling
-    /// the ejection) and announce it to the cluster again.
+    /// Marks the end of a forwarded request started with <paramref name="ticket"/> and counts its outcome: failures in a
+    /// row trip the breaker, a trial's outcome decides the half-open state. Outcomes of requests that started in an
+    /// earlier breaker epoch (before a trip) move nothing.
     /// </summary>
-    internal void Open() => Volatile.Write(ref _state, (int)BreakerState.Open);
+    public void Exit(in EndpointTicket ticket, EndpointOutcome outcome)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        switch (outcome)
+        {
+            case EndpointOutcome.Succeeded:
+                Interlocked.Increment(ref _windowRequests);
+                if (Volatile.Read(ref _consecutiveFailures) != 0) Volatile.Write(ref _consecutiveFailures, 0);
+                break;
+            case EndpointOutcome.Failed:
+                Interlocked.Increment(ref _windowRequests);
+                Interlocked.Increment(ref _windowFailures);
+                var failures = Interlocked.Increment(ref _consecutiveFailures);
+                if (!ticket.Trial && failures >= Policy.ConsecutiveFailures && _breaker.State == BreakerState.Closed)
+                    Apply(new BreakerEvent.Trip(ticket.Epoch));
+                break;
+        }
+        if (ticket.Trial) Apply(new BreakerEvent.TrialFinished(ticket.Epoch, outcome == EndpointOutcome.Succeeded));
+    }
 
-    /// <summary>True once the endpoint's actor listens for trips.</summary>
+    /// <summary>Opens the breaker as another node's ejection does: a no-op while it is open already.</summary>
+    public void Trip() => Apply(new BreakerEvent.Trip(_breaker.Epoch, Remote: true));
+
+    /// <summary>Applies <paramref name="e"/> through <see cref="Breaker.Next"/>; tells the observer when the state changed.</summary>
+    internal BreakerStep Apply(BreakerEvent e)
+    {
+        while (true)
+        {
+            var current = _breaker;
+            var step = Upstreams.Breaker.Next(current, e, Policy);
+            if (ReferenceEquals(step.State, current)) return step;
+            if (Interlocked.CompareExchange(ref _breaker, step.State, current) != current) continue;
+            if (step.State.State != current.State)
+            {
+                if (step.State.State == BreakerState.Closed) Volatile.Write(ref _consecutiveFailures, 0);
+                _observer?.Notify(new EndpointTransition(current.State, step));
+            }
+            return step;
+        }
+    }
+
+    /// <summary>True once an endpoint actor listens for transitions.</summary>
     internal bool IsObserved => _observer is not null;
 
-    internal void SetObserver(Action<EndpointSignal>? observer) => _observer = observer;
-
-    internal void ToHalfOpen(int trials)
+    /// <summary>Makes <paramref name="observer"/> the one told of transitions; returns the generation to stop with.</summary>
+    internal int Observe(Action<EndpointTransition> observer)
     {
-        Volatile.Write(ref _trialsLeft, trials);
-        Volatile.Write(ref _state, (int)BreakerState.HalfOpen);
+        var generation = Interlocked.Increment(ref _observerGeneration);
+        _observer = new Observer(generation, observer);
+        return generation;
     }
 
-    internal void Close()
+    /// <summary>Stops telling the observer of <paramref name="generation"/>; a newer observer stays (a late PostStop clears nothing).</summary>
+    internal void StopObserving(int generation)
     {
-        Volatile.Write(ref _consecutiveFailures, 0);
-        Volatile.Write(ref _state, (int)BreakerState.Closed);
+        var current = _observer;
+        if (current is not null && current.Generation == generation) Interlocked.CompareExchange(ref _observer, null, current);
     }
 
     internal void SetHealthy(bool healthy) => _healthy = healthy;
@@ -125,4 +161,6 @@ public sealed class EndpointState
 
     /// <inheritdoc />
     public override string ToString() => DestinationPrefix;
+
+    private sealed record Observer(int Generation, Action<EndpointTransition> Notify);
 }

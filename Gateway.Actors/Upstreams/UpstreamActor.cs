@@ -9,8 +9,8 @@ namespace Gateway.Actors.Upstreams;
 
 /// <summary>
 /// <c>/user/upstreams/{name}</c>: owns the upstream's Akka.Streams admission pipeline (materialized under this actor)
-/// and its pooled client, and supervises one <see cref="EndpointActor"/> per endpoint: restarting a tripped endpoint
-/// actor is how an endpoint opens. Local trips are announced to the other nodes, and theirs applied here. A changed
+/// and its pooled client, and supervises one <see cref="EndpointActor"/> per endpoint state, kept across edits that keep
+/// the endpoint. Local trips are announced to the other nodes, and theirs applied here. A changed
 /// definition attaches a new runtime: the old queue is closed and drains while the new one takes new requests.
 /// </summary>
 public sealed class UpstreamActor : ReceiveActor
@@ -20,7 +20,7 @@ public sealed class UpstreamActor : ReceiveActor
     private readonly IMaterializer _materializer = Context.Materializer();
     private readonly IActorRef _mediator = DistributedPubSub.Get(Context.System).Mediator;
     private readonly string _selfAddress = Cluster.Get(Context.System).SelfAddress.ToString();
-    private readonly Dictionary<string, IActorRef> _endpointActors = new(StringComparer.Ordinal);
+    private readonly Dictionary<EndpointState, IActorRef> _endpointActors = new(ReferenceEqualityComparer.Instance);
     private UpstreamRuntime _runtime;
     private int _generation;
 
@@ -40,7 +40,8 @@ public sealed class UpstreamActor : ReceiveActor
         Receive<EndpointEjected>(msg =>
         {
             if (msg.Upstream != _runtime.Name || msg.Node == _selfAddress) return;
-            if (_endpointActors.TryGetValue(msg.Endpoint, out var endpoint)) endpoint.Tell(new EndpointActor.TripFromCluster(msg.Node, msg.At));
+            foreach (var (endpoint, actor) in _endpointActors)
+                if (endpoint.DestinationPrefix == msg.Endpoint) actor.Tell(new EndpointActor.TripFromCluster(msg.Node, msg.At));
         });
         Receive<SubscribeAck>(_ => { });
         Receive<PipelineEnded>(msg => OnPipelineEnded(msg));
@@ -61,10 +62,10 @@ public sealed class UpstreamActor : ReceiveActor
 
     /// <inheritdoc />
     protected override SupervisorStrategy SupervisorStrategy() =>
-        // A trip is the breaker working, logged by the endpoint actor itself: restart without an error log line.
+        // An endpoint actor keeps nothing its endpoint's state does not: restart it (its PreStart re-arms an open breaker).
         new OneForOneStrategy(-1, -1, ex =>
         {
-            if (ex is not EndpointTrippedException) _log.Error(ex, "Endpoint actor of upstream {Upstream} failed; restarting it", _runtime.Name);
+            _log.Error(ex, "Endpoint actor of upstream {Upstream} failed; restarting it", _runtime.Name);
             return Directive.Restart;
         }, loggingEnabled: false);
 
@@ -76,6 +77,7 @@ public sealed class UpstreamActor : ReceiveActor
         _runtime.Pipeline.Complete();
         _runtime.Pipeline.AdmitRemaining();
         DisposeLater(_runtime);
+        foreach (var endpoint in _runtime.Endpoints) EndpointActor.RemoveMetrics(_runtime.Name, endpoint.DestinationPrefix);
     }
 
     private void Attach(UpstreamRuntime next)
@@ -83,8 +85,10 @@ public sealed class UpstreamActor : ReceiveActor
         var previous = _runtime;
         _runtime = next;
         Start(next);
-        foreach (var child in _endpointActors.Values) Context.Stop(child);
         StartEndpoints(next);
+        var kept = next.Endpoints.Select(e => e.DestinationPrefix).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in previous.Endpoints.Where(e => !kept.Contains(e.DestinationPrefix)))
+            EndpointActor.RemoveMetrics(next.Name, gone.DestinationPrefix);
         // Requests that read the previous route table may still queue on the old pipeline until the new table is
         // published, so it keeps admitting for a while before it closes and drains.
         Context.System.Scheduler.ScheduleTellOnce(RetireAfter, Self, new Retire(previous), Self);
@@ -102,14 +106,24 @@ public sealed class UpstreamActor : ReceiveActor
 
     private void StartEndpoints(UpstreamRuntime runtime)
     {
-        // Endpoints that kept their state across the change keep their breaker state; their new actor resumes it.
-        _endpointActors.Clear();
-        _generation++;
+        // An endpoint that kept its state across an edit keeps its actor (and so its timers and the one observer of its
+        // transitions): replacing the actor would race the old one's PostStop against the new one's PreStart.
+        var wanted = new HashSet<EndpointState>(runtime.Endpoints, ReferenceEqualityComparer.Instance);
+        foreach (var (endpoint, actor) in _endpointActors.Where(kv => !wanted.Contains(kv.Key)).ToList())
+        {
+            Context.Stop(actor);
+            _endpointActors.Remove(endpoint);
+        }
+
         foreach (var endpoint in runtime.Endpoints)
         {
-            var name = $"{Uri.EscapeDataString(endpoint.DestinationPrefix)}~{_generation}";
-            _endpointActors[endpoint.DestinationPrefix] = Context.ActorOf(
-                EndpointActor.Props(endpoint, runtime.Name, runtime.Breaker, runtime.HealthCheck, runtime.Client), name);
+            if (_endpointActors.TryGetValue(endpoint, out var existing))
+            {
+                existing.Tell(new EndpointActor.Reconfigure(runtime.HealthCheck, runtime.Client));
+                continue;
+            }
+            var name = $"{Uri.EscapeDataString(endpoint.DestinationPrefix)}~{++_generation}";
+            _endpointActors[endpoint] = Context.ActorOf(EndpointActor.Props(endpoint, runtime.Name, runtime.HealthCheck, runtime.Client), name);
         }
     }
 

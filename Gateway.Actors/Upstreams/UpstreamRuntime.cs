@@ -19,11 +19,12 @@ public sealed class UpstreamRuntime
     {
         Definition = definition;
         Name = definition.Name;
+        Breaker = defaults.Breaker.With(definition.CircuitBreaker);
         Endpoints = definition.Endpoints
             .Select(e => previous?.Endpoints.FirstOrDefault(p => p.DestinationPrefix == e.Url.TrimEnd('/') && p.Weight == e.Weight)
-                ?? new EndpointState(e.Url.TrimEnd('/'), e.Weight))
+                ?? new EndpointState(e.Url.TrimEnd('/'), e.Weight, Breaker))
             .ToArray();
-        Breaker = defaults.Breaker.With(definition.CircuitBreaker);
+        foreach (var endpoint in Endpoints) endpoint.Policy = Breaker;
         HealthCheck = defaults.HealthCheck.With(definition.HealthCheck);
         Retry = defaults.Retry.With(definition.Retry);
         RetryBudget = new RetryBudget(Retry.Budget, Retry.MinRetriesPerSecond);

@@ -33,6 +33,7 @@ public sealed class UpstreamsActor : ReceiveActor
         {
             Context.Stop(_upstreams[name].Actor);
             _upstreams.Remove(name);
+            Forwarding.GatewayMetrics.RemoveUpstream(name);
             _log.Info("Upstream {Upstream} removed", name);
         }
 

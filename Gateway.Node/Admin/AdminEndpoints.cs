@@ -23,6 +23,8 @@ public static class AdminEndpoints
         endpoints.MapMetrics("/metrics").RequireHost(host);
         endpoints.MapConfigApi(host, api);
         endpoints.MapCacheApi(host, api);
+        endpoints.MapDeclarativeConfigApi(host, api);
+        endpoints.MapRuntimeStateApi(host, api);
     }
 
     // Ready only when Up, the route table holds the replicated set as it stood after this node's rehydration, the ingress is
@@ -33,13 +35,14 @@ public static class AdminEndpoints
         var cluster = Cluster.Get(system);
         var status = cluster.SelfMember.Status;
         var draining = drain.IsDraining;
-        var ready = !draining && ingress.IsOpen && IngressLifecycleService.CanServe(system, table, replica);
+        var steppedBack = WriteFence.Get(system).SteppedBack;
+        var ready = !draining && steppedBack is null && ingress.IsOpen && IngressLifecycleService.CanServe(system, table, replica);
         var state = cluster.State;
         var members = state.Members.Count(m => m.Status == MemberStatus.Up);
         var body = new
         {
             ready, member = status.ToString(), routeTableLoaded = table.IsLoaded, replicaSynced = replica.IsSynced, routes = table.Current.Count,
-            ingressOpen = ingress.IsOpen, draining, members, unreachable = state.Unreachable.Count, address = cluster.SelfAddress.ToString(),
+            ingressOpen = ingress.IsOpen, draining, steppedBack, members, unreachable = state.Unreachable.Count, address = cluster.SelfAddress.ToString(),
         };
         return Results.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Akka.Actor;
-using Akka.DistributedData;
+using Akka.Cluster;
 using Akka.Hosting;
 using Gateway.Actors.ConfigStore;
 using Gateway.Protocol.Cluster;
@@ -17,8 +17,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gateway.Node.Admin;
 
 /// <summary>
-/// The admin API for routes and upstreams. Reads come from this node's replica of the replicated sets; writes go to the
-/// owning sharded entity (an <c>Ask</c> with the configured timeout: this is the HTTP edge), which validates and versions.
+/// The admin API for routes and upstreams. Reads come from this node's monotonic view of the replicated sets (503 until it
+/// is in sync); writes go to the owning sharded entity with a deadline (an <c>Ask</c>: this is the HTTP edge), which
+/// validates and versions, and an applied write waits until the reachable nodes serve it.
 /// </summary>
 public static class ConfigEndpoints
 {
@@ -30,8 +31,9 @@ public static class ConfigEndpoints
         var admin = endpoints.MapGroup("/admin").RequireHost(host).AddEndpointFilter(new AdminAuthFilter(settings.Token));
         foreach (var kind in new[] { DefinitionKind.Routes, DefinitionKind.Upstreams })
         {
-            admin.MapGet($"/{kind.Plural}", (ActorSystem system) => ListAsync(system, kind, settings));
-            admin.MapGet($"/{kind.Plural}/{{key}}", (string key, ActorSystem system, HttpResponse response) => GetAsync(system, kind, key, response, settings));
+            admin.MapGet($"/{kind.Plural}", (ActorSystem system, ConfigReplicaStatus replica, HttpResponse response) => List(system, replica, kind, response));
+            admin.MapGet($"/{kind.Plural}/{{key}}", (string key, ActorSystem system, ConfigReplicaStatus replica, HttpResponse response) =>
+                Get(system, replica, kind, key, response));
             admin.MapPut($"/{kind.Plural}/{{key}}", (string key, HttpContext context, IRequiredActor<ConfigEntitiesKey> region) =>
                 PutAsync(context, region.ActorRef, kind, key, settings));
             admin.MapDelete($"/{kind.Plural}/{{key}}", (string key, HttpContext context, IRequiredActor<ConfigEntitiesKey> region) =>
@@ -39,21 +41,32 @@ public static class ConfigEndpoints
         }
     }
 
-    private static async Task<IResult> ListAsync(ActorSystem system, DefinitionKind kind, AdminApiSettings settings)
+    // Reads come from this node's monotonic view, and only once it holds the cluster's set: a node still syncing (starting,
+    // rejoining) or stepped back answers 503 rather than a shorter list a tool could diff or prune against.
+    private static IResult List(ActorSystem system, ConfigReplicaStatus replica, DefinitionKind kind, HttpResponse response)
     {
-        var data = await ReadReplicaAsync(system, kind, settings);
+        if (NotServingReads(system, replica, response) is { } unavailable) return unavailable;
         var list = new JsonArray();
-        foreach (var (_, json) in data.Entries.OrderBy(e => e.Key, StringComparer.Ordinal)) list.Add(JsonNode.Parse(json));
+        foreach (var (_, json) in kind.View(replica).Live) list.Add(JsonNode.Parse(json));
         return Results.Text(list.ToJsonString(), "application/json");
     }
 
-    private static async Task<IResult> GetAsync(ActorSystem system, DefinitionKind kind, string key, HttpResponse response, AdminApiSettings settings)
+    private static IResult Get(ActorSystem system, ConfigReplicaStatus replica, DefinitionKind kind, string key, HttpResponse response)
     {
-        var data = await ReadReplicaAsync(system, kind, settings);
-        if (!data.TryGetValue(key, out var json)) return NotFound(kind, key);
+        if (NotServingReads(system, replica, response) is { } unavailable) return unavailable;
+        if (!kind.View(replica).TryGetLive(key, out var json)) return NotFound(kind, key);
         var body = JsonNode.Parse(json)!;
         response.Headers.ETag = ETag(body["version"]?.GetValue<long>() ?? 0);
         return Results.Text(json, "application/json");
+    }
+
+    private static IResult? NotServingReads(ActorSystem system, ConfigReplicaStatus replica, HttpResponse response)
+    {
+        string? why = WriteFence.Get(system).SteppedBack is { } steppedBack ? $"this node stepped back ({steppedBack})"
+            : !replica.IsSynced ? "this node has not yet synced the cluster's routes and upstreams" : null;
+        if (why is null) return null;
+        response.Headers.RetryAfter = "1";
+        return Problem(StatusCodes.Status503ServiceUnavailable, "Not in sync", why + "; ask again shortly or ask another node");
     }
 
     private static async Task<IResult> PutAsync(HttpContext context, IActorRef region, DefinitionKind kind, string key, AdminApiSettings settings)
@@ -96,6 +109,7 @@ public static class ConfigEndpoints
         {
             case RouteAccepted or UpstreamAccepted:
                 var (json, version) = DefinitionKind.Describe(reply);
+                await AwaitPropagationAsync(context, kind.EntityKey(key), version, settings);
                 context.Response.Headers.ETag = ETag(version);
                 var created = reply is RouteAccepted { Created: true } or UpstreamAccepted { Created: true };
                 if (created) context.Response.Headers.Location = $"/admin/{kind.Plural}/{Uri.EscapeDataString(key)}";
@@ -109,14 +123,20 @@ public static class ConfigEndpoints
     {
         if (!TryReadIfMatch(context.Request, out var expected)) return BadIfMatch();
         var reply = await AskAsync(region, kind.Delete(key, expected), settings, context.RequestAborted);
-        return reply is DefinitionDeleted ? Results.NoContent() : Refused(kind, key, reply);
+        if (reply is not DefinitionDeleted deleted) return Refused(kind, key, reply);
+        await AwaitPropagationAsync(context, kind.EntityKey(key), deleted.Version, settings);
+        return Results.NoContent();
     }
 
+    // The command carries its deadline; the owner drops it unapplied once the deadline has passed, so no answer by then
+    // (plus the grace an owner that passed the check needs to answer) means it was not and will not be applied.
     private static async Task<ICommandReply?> AskAsync(IActorRef region, IWithEntityKey command, AdminApiSettings settings, CancellationToken aborted)
     {
+        var deadline = DateTimeOffset.UtcNow + settings.WriteDeadline;
         try
         {
-            return await region.Ask<ICommandReply>(command, settings.AskTimeout, aborted);
+            return await region.Ask<ICommandReply>(DefinitionKind.WithDeadline(command, deadline.ToUnixTimeMilliseconds()),
+                settings.WriteDeadline + AdminApiSettings.AnswerGrace, aborted);
         }
         catch (AskTimeoutException)
         {
@@ -124,10 +144,41 @@ public static class ConfigEndpoints
         }
     }
 
+    /// <summary>
+    /// Waits (up to the propagation timeout) until every reachable Up member serves <paramref name="entityKey"/> at
+    /// <paramref name="version"/> or later, and reports how many did in <c>Gateway-Propagated: served/reachable</c>.
+    /// </summary>
+    private static async Task AwaitPropagationAsync(HttpContext context, string entityKey, long version, AdminApiSettings settings)
+    {
+        var system = context.RequestServices.GetRequiredService<ActorSystem>();
+        var state = Cluster.Get(system).State;
+        var members = state.Members.Where(m => m.Status == MemberStatus.Up && !state.Unreachable.Contains(m)).ToList();
+        var served = 0;
+        if (settings.PropagationTimeout > TimeSpan.Zero)
+        {
+            var request = new AwaitDefinitionServed(entityKey, version);
+            var answers = members.Select(async member =>
+            {
+                try
+                {
+                    var replica = system.ActorSelection(new RootActorPath(member.Address) / "user" / "route-replica");
+                    await replica.Ask<DefinitionServed>(request, settings.PropagationTimeout, context.RequestAborted);
+                    return 1;
+                }
+                catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+                {
+                    return 0;
+                }
+            });
+            served = (await Task.WhenAll(answers)).Sum();
+        }
+        context.Response.Headers["Gateway-Propagated"] = $"{served}/{members.Count}";
+    }
+
     private static IResult Refused(DefinitionKind kind, string key, ICommandReply? reply) => reply switch
     {
-        null => Problem(StatusCodes.Status503ServiceUnavailable, "No answer in time",
-            $"the owner of {kind.KeyField} '{key}' did not answer in time; the change may still be applied, read it back before retrying"),
+        null => NotApplied($"the owner of {kind.KeyField} '{key}' did not apply the change before its deadline; it will not be applied, send it again"),
+        CommandNotApplied notApplied => NotApplied($"the change to {kind.KeyField} '{key}' was not applied and will not be: {notApplied.Reason}; send it again"),
         ValidationRejected rejected => Invalid(rejected.Errors),
         VersionConflict conflict => Problem(StatusCodes.Status412PreconditionFailed, "Version mismatch",
             $"If-Match does not match: {kind.KeyField} '{key}' is at version {conflict.CurrentVersion}"),
@@ -137,12 +188,6 @@ public static class ConfigEndpoints
         _ => Problem(StatusCodes.Status500InternalServerError, "Unexpected reply", reply.GetType().Name),
     };
 
-    private static async Task<LWWDictionary<string, string>> ReadReplicaAsync(ActorSystem system, DefinitionKind kind, AdminApiSettings settings)
-    {
-        var replicator = DistributedData.Get(system).Replicator;
-        var response = await replicator.Ask<IGetResponse>(Dsl.Get(kind.ReplicatedKey, ReadLocal.Instance), settings.AskTimeout);
-        return response.IsSuccessful ? response.Get(kind.ReplicatedKey) : LWWDictionary<string, string>.Empty;
-    }
 
     /// <summary>Reads <c>If-Match: "N"</c> (also unquoted or weak); absent or <c>*</c> means no expectation.</summary>
     internal static bool TryReadIfMatch(HttpRequest request, out long? expected)
@@ -171,6 +216,18 @@ public static class ConfigEndpoints
         Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid definition",
             detail: "the definition has errors; each names its field",
             extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { field = e.Field, message = e.Message }).ToArray() });
+
+    // A 503 that promises the change is not applied: the client may send it again after Retry-After.
+    private static IResult NotApplied(string detail) => new RetryAfterResult(Problem(StatusCodes.Status503ServiceUnavailable, "Not applied", detail));
+
+    private sealed class RetryAfterResult(IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 
     private static IResult Problem(int status, string title, string detail) =>
         Results.Problem(statusCode: status, title: title, detail: detail);

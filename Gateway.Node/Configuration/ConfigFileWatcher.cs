@@ -12,14 +12,16 @@ namespace Gateway.Node.Configuration;
 
 /// <summary>
 /// Watches the node's <c>--config</c> file. A saved change is read and validated; an invalid file is refused with a
-/// logged error naming each field, and the running config stays. A valid one is applied through the owners of the
-/// routes and upstreams, as the admin API applies a change: no restart, open connections unaffected.
+/// logged error naming each field, and the running config stays. A valid one goes to <c>/user/config-bootstrap</c>,
+/// which applies its difference to what the file said when last applied through the owners of the routes and upstreams,
+/// as the admin API applies a change, and exactly as at start: no restart, open connections unaffected.
 /// </summary>
 public sealed partial class ConfigFileWatcher(
-    string path, GatewayDefinitions initial, ActorRegistry registry, TimeSpan askTimeout, ILogger<ConfigFileWatcher> log) : BackgroundService
+    string path, ActorRegistry registry, TimeSpan askTimeout, ILogger<ConfigFileWatcher> log) : BackgroundService
 {
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
-    private GatewayDefinitions _applied = initial;
+    // A change set asks one owner after another; this bounds the wait for the whole set, not one answer.
+    private readonly TimeSpan _applyTimeout = askTimeout * 6;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -70,29 +72,17 @@ public sealed partial class ConfigFileWatcher(
             return;
         }
 
-        var commands = DefinitionChanges.Between(_applied, next);
-        if (commands.Count == 0) return;
-        var region = await registry.GetAsync<ConfigEntitiesKey>(stoppingToken);
-        var refused = 0;
-        foreach (var command in commands)
+        var applier = await registry.GetAsync<ConfigFileKey>(stoppingToken);
+        try
         {
-            try
-            {
-                var reply = await region.Ask<ICommandReply>(command, askTimeout, stoppingToken);
-                if (reply is ValidationRejected or VersionConflict or UpstreamInUse)
-                {
-                    refused++;
-                    LogCommandRefused(log, command.EntityKey, reply.ToString());
-                }
-            }
-            catch (AskTimeoutException)
-            {
-                refused++;
-                LogCommandRefused(log, command.EntityKey, $"no answer within {askTimeout}");
-            }
+            var applied = await applier.Ask<FileDefinitionsApplied>(new ApplyFileDefinitions(next), _applyTimeout, stoppingToken);
+            if (applied.Changes > 0) LogApplied(log, file, applied.Changes, applied.Refused);
+            else LogUnchanged(log, file);
         }
-        _applied = next;
-        LogApplied(log, file, commands.Count, refused);
+        catch (AskTimeoutException)
+        {
+            LogStillApplying(log, file, _applyTimeout);
+        }
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Watching {File} for route and upstream changes")]
@@ -101,9 +91,12 @@ public sealed partial class ConfigFileWatcher(
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Config file {File} refused, the running config stays: {Errors}")]
     private static partial void LogRejected(ILogger logger, string file, string errors);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Change to {EntityKey} from the config file was refused: {Reply}")]
-    private static partial void LogCommandRefused(ILogger logger, string entityKey, string reply);
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Config file {File} is still being applied after {Timeout}; the owners answer later")]
+    private static partial void LogStillApplying(ILogger logger, string file, TimeSpan timeout);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Config file {File} applied: {Changes} changes, {Refused} refused")]
     private static partial void LogApplied(ILogger logger, string file, int changes, int refused);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Config file {File} saved without a change to its definitions")]
+    private static partial void LogUnchanged(ILogger logger, string file);
 }

@@ -7,8 +7,11 @@ namespace Gateway.Node.Hosting;
 /// Whether the node is draining: set once the host begins to stop (SIGTERM, <c>StopApplication</c> or
 /// <c>gateway drain</c>), read by <c>/readyz</c> and the ingress.
 /// </summary>
-public sealed class DrainState(IHostApplicationLifetime lifetime, TimeSpan timeout) : INodeDrain
+public sealed class DrainState(IHostApplicationLifetime lifetime, TimeSpan timeout, TimeSpan keepAliveGrace = default) : INodeDrain
 {
+    /// <summary>How long requests arriving on open keep-alive connections are answered (with <c>Connection: close</c>) before idle ones close.</summary>
+    public TimeSpan KeepAliveGrace => keepAliveGrace;
+
     private int _draining;
 
     /// <inheritdoc />

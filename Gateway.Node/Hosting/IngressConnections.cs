@@ -8,9 +8,11 @@ namespace Gateway.Node.Hosting;
 /// <summary>
 /// The ingress listeners and open connections of this node. The ingress listens only once the node is ready (until then
 /// clients are refused rather than answered 404 by an empty route table), and a drain closes the ingress alone: its
-/// listening sockets close (new connections are refused) while the admin port keeps answering <c>/readyz</c>, idle
-/// keep-alive connections close at once and busy ones after their current response. An ingress port of 0 (any free
-/// port) is not gated: it listens at once and is closed with the admin port.
+/// listening sockets close (new connections are refused) while the admin port keeps answering <c>/readyz</c>. Open
+/// keep-alive connections are not cut while a client may be sending on them: for a grace period every request that
+/// arrives on one is answered, with <c>Connection: close</c> (<see cref="IsDraining"/>), and only then are the idle ones
+/// closed (<see cref="CloseIdle"/>); busy ones close after their current response. An ingress port of 0 (any free port)
+/// is not gated: it listens at once and is closed with the admin port.
 /// </summary>
 /// <remarks>
 /// Kestrel stops all its endpoints together (<c>IServer.StopAsync</c>), so the ingress listeners are taken from a
@@ -37,6 +39,9 @@ public sealed class IngressConnections
     /// <summary>Remembers an ingress listener so <see cref="OpenAsync"/> can bind it and <see cref="CloseListenersAsync"/> unbind it.</summary>
     internal void Add(GatedListener listener) => _listeners.Add(listener);
 
+    /// <summary>True once the drain began: every ingress response then carries <c>Connection: close</c>.</summary>
+    public bool IsDraining => Volatile.Read(ref _closing) == 1;
+
     /// <summary>True once the ingress listeners are bound.</summary>
     public bool IsOpen => Volatile.Read(ref _opened) == 1;
 
@@ -51,9 +56,8 @@ public sealed class IngressConnections
     /// <summary>Connection middleware for the ingress endpoints: keeps each connection in the open set while it lives.</summary>
     public ConnectionDelegate Track(ConnectionDelegate next) => async connection =>
     {
+        // A connection accepted just as the drain began is answered with Connection: close, like the others.
         _open[connection.ConnectionId] = connection;
-        // A connection accepted just as the drain began is asked to close after its first request, like the others.
-        if (Volatile.Read(ref _closing) == 1) RequestClose(connection);
         try
         {
             await next(connection).ConfigureAwait(false);
@@ -64,12 +68,28 @@ public sealed class IngressConnections
         }
     };
 
-    /// <summary>Unbinds the ingress listeners (new connections are refused) and asks every open ingress connection to close gracefully.</summary>
+    /// <summary>
+    /// Begins the drain: unbinds the ingress listeners (new connections are refused); open connections stay, and each
+    /// request on them is answered with <c>Connection: close</c> until <see cref="CloseIdle"/>.
+    /// </summary>
     public async Task CloseListenersAsync()
     {
         Volatile.Write(ref _closing, 1);
         foreach (var listener in _listeners) await listener.UnbindAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Asks every open ingress connection to close gracefully: idle ones now, busy ones after their response.</summary>
+    public void CloseIdle()
+    {
         foreach (var connection in _open.Values) RequestClose(connection);
+    }
+
+    /// <summary>Waits until no ingress connection is open or <paramref name="period"/> passed; returns the count left.</summary>
+    public async Task<int> WaitClosedAsync(TimeSpan period, CancellationToken cancel)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(period);
+        return await WaitClosedAsync(timeout.Token).ConfigureAwait(false);
     }
 
     /// <summary>Waits until no ingress connection is open, polling, at most until <paramref name="cancel"/> fires; returns the count left.</summary>

@@ -11,8 +11,9 @@ namespace Gateway.Node.Hosting;
 /// <summary>
 /// Opens the ingress once the node is ready, and orders the node's stop. Readiness goes off when the host begins to
 /// stop (<c>ApplicationStopping</c>); then, before any hosted service stops (<see cref="StoppingAsync"/>): the ingress
-/// listeners close (new connections refused, the admin port still answering), open ingress connections finish their
-/// requests up to the drain timeout, and CoordinatedShutdown hands the shards off and leaves the cluster. Only then
+/// listeners close (new connections refused, the admin port still answering), requests on open keep-alive connections
+/// are answered with <c>Connection: close</c> for the keep-alive grace, then idle connections close and busy ones finish
+/// their requests up to the drain timeout, and CoordinatedShutdown hands the shards off and leaves the cluster. Only then
 /// do Kestrel and the actor system's host stop.
 /// </summary>
 internal sealed partial class IngressLifecycleService(DrainState state, IngressConnections ingress, IServiceProvider services,
@@ -51,15 +52,17 @@ internal sealed partial class IngressLifecycleService(DrainState state, IngressC
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _opening.ConfigureAwait(false);
         await ingress.CloseListenersAsync().ConfigureAwait(false);
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        // A client may be sending on a keep-alive connection right now: answer it (Connection: close) rather than cut it.
+        var grace = state.KeepAliveGrace < state.Timeout ? state.KeepAliveGrace : state.Timeout;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await ingress.WaitClosedAsync(grace, cancellationToken).ConfigureAwait(false);
+        ingress.CloseIdle();
+        var rest = state.Timeout - clock.Elapsed;
+        var left = await ingress.WaitClosedAsync(rest > TimeSpan.Zero ? rest : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        if (left > 0)
         {
-            timeout.CancelAfter(state.Timeout);
-            var left = await ingress.WaitClosedAsync(timeout.Token).ConfigureAwait(false);
-            if (left > 0)
-            {
-                LogCutOff(logger, left, state.Timeout);
-                ingress.AbortAll();
-            }
+            LogCutOff(logger, left, state.Timeout);
+            ingress.AbortAll();
         }
 
         LogLeaving(logger);

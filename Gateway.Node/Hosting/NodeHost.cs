@@ -82,7 +82,7 @@ public static class NodeHost
         var configFile = config.GetString("gateway.config-file");
         if (!string.IsNullOrEmpty(configFile) && config.GetBoolean("gateway.watch-config-file"))
         {
-            builder.Services.AddHostedService(sp => new ConfigFileWatcher(configFile, definitions,
+            builder.Services.AddHostedService(sp => new ConfigFileWatcher(configFile,
                 sp.GetRequiredService<ActorRegistry>(), adminApi.AskTimeout, sp.GetRequiredService<ILogger<ConfigFileWatcher>>()));
         }
         builder.Services.AddRouting();
@@ -96,25 +96,22 @@ public static class NodeHost
                 .ConfigureLoggers(loggers =>
                 {
                     loggers.ClearLoggers();
-                    loggers.AddLoggerFactory();
+                    loggers.AddLogger<AkkaSerilogLogger>();
                 })
                 .AddClusterTls(clusterTls)
                 .AddGatewayRouting(defaults, clients)
                 .AddGatewayOps(ops)
-                // The HOCON definitions become upserts through the route entities, once the journal is replayed.
-                .AddGatewayConfigStore(store, definitions)
+                // The node's definitions are a change set against what they were when this node last applied them,
+                // applied through the route entities once the journal is replayed (an unchanged file changes nothing).
+                .AddGatewayConfigStore(store, definitions, AppliedFileRecord.ForNode(store, config))
                 .AddGatewayCache(cache)
-                .AddStartup((system, _) =>
-                {
-                    // No seed nodes: this node is a cluster of one, so one machine runs the same code path as many.
-                    var cluster = Cluster.Get(system);
-                    if (!settings.HasSeedNodes) cluster.Join(cluster.SelfAddress);
-                });
+                .AddStartup((system, _) => ClusterFormation.Start(system, ClusterFormation.UsesBootstrap(config), settings.HasSeedNodes));
         });
 
         // Opens the ingress once the node is ready; on stop, drains it and leaves the cluster before any hosted service stops.
         builder.Services.AddSingleton(ingressConnections);
-        builder.Services.AddSingleton(sp => new DrainState(sp.GetRequiredService<IHostApplicationLifetime>(), settings.DrainTimeout));
+        builder.Services.AddSingleton(sp => new DrainState(sp.GetRequiredService<IHostApplicationLifetime>(), settings.DrainTimeout,
+            config.GetTimeSpan("gateway.shutdown.keep-alive-grace")));
         builder.Services.AddSingleton<INodeDrain>(sp => sp.GetRequiredService<DrainState>());
         // Kestrel's socket transport, decorated so the drain can close the ingress listeners alone.
         builder.Services.RemoveAll<IConnectionListenerFactory>();
@@ -123,16 +120,27 @@ public static class NodeHost
             ingressConnections));
         builder.Services.AddHostedService(sp => new IngressLifecycleService(sp.GetRequiredService<DrainState>(), ingressConnections, sp,
             sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<IngressLifecycleService>>()));
+        // A node resuming from a long pause steps back (gateway.pause-watch).
+        builder.Services.AddHostedService(sp => new PauseWatchService(new PauseDetector(config.GetTimeSpan("gateway.pause-watch.max-pause")),
+            config.GetTimeSpan("gateway.pause-watch.interval"), sp.GetRequiredService<DrainState>(), sp, sp.GetRequiredService<ILogger<PauseWatchService>>()));
         // The whole stop: the drain, then CoordinatedShutdown (its phases are bounded in gateway.conf), with a margin.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(30));
 
         var app = builder.Build();
-        RegisterGauges(app.Services.GetRequiredService<RouteTableHolder>());
+        var holder = app.Services.GetRequiredService<RouteTableHolder>();
+        var gauges = GatewayMetrics.TrackUpstreams(() => holder.Upstreams);
+        app.Lifetime.ApplicationStopped.Register(gauges.Dispose);
 
         var ingress = app.Services.GetRequiredService<IngressHandler>();
         var adminPort = settings.AdminPort;
         // Proxied traffic never goes through endpoint routing: everything not on the admin port goes straight to the handler.
-        app.Use((context, next) => context.Connection.LocalPort == adminPort ? next(context) : ingress.HandleAsync(context));
+        app.Use((context, next) =>
+        {
+            if (context.Connection.LocalPort == adminPort) return next(context);
+            // Draining: answer, and tell the client to open its next connection elsewhere (Kestrel closes after the response).
+            if (ingressConnections.IsDraining && HttpProtocol.IsHttp11(context.Request.Protocol)) context.Response.Headers.Connection = "close";
+            return ingress.HandleAsync(context);
+        });
         app.UseRouting();
         app.MapAdmin(adminPort, adminApi);
         return app;
@@ -141,22 +149,23 @@ public static class NodeHost
     private static void ConfigureLogging(WebApplicationBuilder builder, NodeSettings settings, LogBuffer logs)
     {
         builder.Logging.ClearProviders();
-        // preserveStaticLogger: each node logs through its own logger (and its own pbm log buffer), not the process-wide
-        // Log.Logger, which the last node built would own when several run in one process (the tests).
-        builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: logger =>
-        {
-            logger.MinimumLevel.Is(settings.LogLevel)
-                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-                .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
-                .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
-                // YARP warns once per failed try; the gateway logs the first per endpoint and sums up the rest (UpstreamFailureLog).
-                .MinimumLevel.Override("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogEventLevel.Error)
-                .Enrich.FromLogContext()
-                .WriteTo.Sink(new LogBufferSink(logs));
-            if (settings.LogJson) logger.WriteTo.Console(new CompactJsonFormatter());
-            else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
-        });
+        // Each node logs through its own logger (and its own pbm log buffer), not the process-wide Log.Logger, which the
+        // last node built would own when several run in one process (the tests). Akka writes to it too (AkkaSerilogLogger).
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Is(settings.LogLevel)
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+            .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
+            // YARP warns once per failed try; the gateway logs the first per endpoint and sums up the rest (UpstreamFailureLog).
+            .MinimumLevel.Override("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogEventLevel.Error)
+            .Enrich.FromLogContext()
+            .WriteTo.Sink(new LogBufferSink(logs));
+        if (settings.LogJson) logger.WriteTo.Console(new CompactJsonFormatter());
+        else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+        var node = logger.CreateLogger();
+        builder.Services.AddSerilog(node, dispose: true);
+        builder.Services.AddSingleton<Serilog.ILogger>(node);
     }
 
     private static void ConfigureKestrel(WebApplicationBuilder builder, NodeSettings settings, TlsSettings tls, ServerCertificate? certificate, IngressConnections ingress)
@@ -199,16 +208,4 @@ public static class NodeHost
                 ssl.ServerCertificateContext = certificate.Context;
             },
         }));
-
-    private static void RegisterGauges(RouteTableHolder holder)
-    {
-        Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
-        {
-            foreach (var upstream in holder.Upstreams)
-            {
-                GatewayMetrics.InFlight.WithLabels(upstream.Name).Set(upstream.InFlight);
-                GatewayMetrics.QueueDepth.WithLabels(upstream.Name).Set(upstream.Pipeline.QueueDepth);
-            }
-        });
-    }
 }

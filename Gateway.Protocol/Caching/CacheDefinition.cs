@@ -25,4 +25,16 @@ public sealed record CacheDefinition
 
     /// <summary>Share stored responses with the other nodes through the cluster (L2); off keeps them in this node's memory only.</summary>
     public bool Cluster { get; init; } = true;
+
+    /// <summary>
+    /// On a route with an auth policy, keep one entry for every authenticated caller instead of one per identity. Off by
+    /// default: the identity (API-key name, JWT <c>sub</c>, or <see cref="IdentityClaim"/>) is part of the key.
+    /// </summary>
+    public bool SharedAcrossIdentities { get; init; }
+
+    /// <summary>
+    /// The claim whose value keys entries on a route with an auth policy (e.g. a tenant claim shared by its callers);
+    /// null keys by the API-key name or the JWT <c>sub</c>.
+    /// </summary>
+    public string? IdentityClaim { get; init; }
 }

@@ -4,9 +4,10 @@ using Gateway.Protocol.Cluster;
 namespace Gateway.Protocol.Caching;
 
 /// <summary>
-/// Sent by a node's response cache to the L2 owner of a key (through the <c>cache</c> shard region) on an L1 miss:
-/// answer with the stored response that fits a request with these headers. <see cref="Headers"/> are the request's
-/// headers without credentials, so the owner can pick a variant when the response varies.
+/// Sent by a node's response cache to the L2 owner of a key (through the <c>cache</c> shard region, whose entity is the
+/// key's shard) on an L1 miss: answer with the stored response that fits. <see cref="Headers"/> holds only the values of
+/// the request headers the stored responses vary on, as far as the asker knows them (none at first); the owner answers
+/// <see cref="CachedResponseVaries"/> when it needs others. No other request header, and never a credential, is sent.
 /// </summary>
 public sealed record GetCachedResponse(string CacheEntityId, string BaseKey, ImmutableDictionary<string, string> Headers) : ICacheEntityMessage;
 
@@ -20,7 +21,16 @@ public sealed record CachedResponseMissing : IGatewayMessage
     public static CachedResponseMissing Instance { get; } = new();
 }
 
-/// <summary>Sent by a node's response cache to the L2 owner of a key after it stored a response fetched upstream: keep it for the others.</summary>
+/// <summary>
+/// Reply of an L2 cache entity to <see cref="GetCachedResponse"/> when the responses of the key vary on request headers the
+/// ask did not carry: ask again with the values of <see cref="Headers"/> (lower-case names).
+/// </summary>
+public sealed record CachedResponseVaries(ImmutableArray<string> Headers) : IGatewayMessage;
+
+/// <summary>
+/// Sent by a node's response cache to the L2 owner of a key after it stored a response fetched upstream: keep it for the
+/// others. <see cref="Headers"/> holds only the values of the request headers the response varies on.
+/// </summary>
 public sealed record StoreCachedResponse(string CacheEntityId, string BaseKey, ImmutableDictionary<string, string> Headers, CachedResponse Response) : ICacheEntityMessage;
 
 /// <summary>

@@ -28,3 +28,9 @@ public sealed record DefinitionNotFound(string EntityKey) : ICommandReply;
 
 /// <summary>Reply of an upstream entity to a delete while routes still point at the upstream.</summary>
 public sealed record UpstreamInUse(string Name, ImmutableArray<string> RouteIds) : ICommandReply;
+
+/// <summary>
+/// Reply of a config entity: the command was not applied and never will be (its deadline had passed, or this node may not
+/// write: it is not an Up member that reaches a majority, or it has just resumed from a pause).
+/// </summary>
+public sealed record CommandNotApplied(string EntityKey, string Reason) : ICommandReply;

@@ -53,7 +53,7 @@ public sealed partial class DefinitionReader
     private ApiKeyAuthDefinition? ReadApiKeys(Dictionary<string, JsonNode?> fields, string at)
     {
         if (Section(fields, at, "apiKeys") is not var (inner, sectionAt)) return null;
-        var f = Fields(inner, sectionAt, "header", "keys");
+        var f = Fields(inner, sectionAt, "header", "keys", "hideCredentials");
         var keys = ImmutableArray.CreateBuilder<ApiKeyDefinition>();
         if (f.TryGetValue("keys", out var list) && list is not null)
         {
@@ -78,7 +78,12 @@ public sealed partial class DefinitionReader
                 Error(listAt, "must be a list of { sha256, name, metadata }");
             }
         }
-        return new ApiKeyAuthDefinition { Header = OptionalString(f, sectionAt, "header"), Keys = keys.ToImmutable() };
+        return new ApiKeyAuthDefinition
+        {
+            Header = OptionalString(f, sectionAt, "header"),
+            Keys = keys.ToImmutable(),
+            HideCredentials = Boolean(f, sectionAt, "hideCredentials") ?? false,
+        };
     }
 
     private CorsDefinition? ReadCors(Dictionary<string, JsonNode?> fields, string at)

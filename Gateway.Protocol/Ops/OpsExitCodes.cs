@@ -11,4 +11,7 @@ public static class OpsExitCodes
 
     /// <summary>The request was wrong: unknown command, bad arguments, missing host.</summary>
     public const int Usage = 2;
+
+    /// <summary><c>gateway config diff --exit-code</c>: the file and the cluster differ.</summary>
+    public const int Different = 4;
 }

@@ -20,6 +20,12 @@ public sealed record OpsFrame
     /// <summary>Column names of a <c>table</c> frame.</summary>
     public ImmutableArray<string>? Columns { get; init; }
 
+    /// <summary>
+    /// Type of each column of a <c>table</c> frame for <c>--json</c>: <c>string</c> (the default), <c>number</c> (<c>-</c> or
+    /// empty is null) or <c>boolean</c> (<c>yes</c> is true, <c>no</c> or empty false); null: every column is a string.
+    /// </summary>
+    public ImmutableArray<string>? Types { get; init; }
+
     /// <summary>Rows of a <c>table</c> frame, one cell per column.</summary>
     public ImmutableArray<ImmutableArray<string>>? Rows { get; init; }
 
@@ -35,6 +41,9 @@ public sealed record OpsFrame
     /// <summary>A line of text.</summary>
     public static OpsFrame Line(string text) => new() { Type = OpsFrameTypes.Line, Text = text };
 
+    /// <summary>A document printed verbatim (<see cref="Text"/>), e.g. the HOCON or JSON of <c>gateway config dump</c>.</summary>
+    public static OpsFrame Document(string text) => new() { Type = OpsFrameTypes.Document, Text = text };
+
     /// <summary>A table of <paramref name="rows"/> under <paramref name="columns"/>.</summary>
     public static OpsFrame Table(string name, IEnumerable<string> columns, IEnumerable<IEnumerable<string>> rows) => new()
     {
@@ -42,6 +51,12 @@ public sealed record OpsFrame
         Name = name,
         Columns = columns.ToImmutableArray(),
         Rows = rows.Select(r => r.ToImmutableArray()).ToImmutableArray(),
+    };
+
+    /// <summary>This table with the JSON type of each column (see <see cref="Types"/>): <c>n</c> number, <c>b</c> boolean, <c>s</c> string, one letter per column.</summary>
+    public OpsFrame Typed(string letters) => this with
+    {
+        Types = letters.Select(c => c switch { 'n' => "number", 'b' => "boolean", _ => "string" }).ToImmutableArray(),
     };
 
     /// <summary>An error, with the usage line when the request itself was wrong.</summary>

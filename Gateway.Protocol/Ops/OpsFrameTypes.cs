@@ -12,6 +12,9 @@ public static class OpsFrameTypes
     /// <summary>An error message, possibly with a usage line.</summary>
     public const string Error = "error";
 
+    /// <summary>A document (a config dump) printed exactly as it is, with <c>--json</c> too, so it can be saved to a file.</summary>
+    public const string Document = "document";
+
     /// <summary>The last frame of a response, with the exit code.</summary>
     public const string End = "end";
 }

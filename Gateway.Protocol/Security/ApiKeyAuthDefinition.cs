@@ -10,4 +10,7 @@ public sealed record ApiKeyAuthDefinition
 
     /// <summary>The accepted keys, stored hashed.</summary>
     public ImmutableArray<ApiKeyDefinition> Keys { get; init; } = [];
+
+    /// <summary>Remove the key header before the request goes upstream (Kong's <c>hide_credentials</c>); off forwards it.</summary>
+    public bool HideCredentials { get; init; }
 }

@@ -16,6 +16,8 @@ internal static class CacheDefinitionJson
         if (cache.MaxBodySize is { } max) obj["maxBodySize"] = max;
         obj["allowSetCookie"] = cache.AllowSetCookie;
         obj["cluster"] = cache.Cluster;
+        obj["sharedAcrossIdentities"] = cache.SharedAcrossIdentities;
+        if (cache.IdentityClaim is { } claim) obj["identityClaim"] = claim;
         return obj;
     }
 }

@@ -48,7 +48,7 @@ public static partial class DefinitionValidator
             ValidateRateLimit(limit, F("rateLimit"), errors);
 
         if (route.Cache is { } cache)
-            ValidateCache(cache, F("cache"), kebabCase, errors);
+            ValidateCache(cache, route.Auth is not null, F("cache"), kebabCase, errors);
 
         ValidateHeaders(route.RequestHeaders, F("requestHeaders"), kebabCase, errors);
         ValidateHeaders(route.ResponseHeaders, F("responseHeaders"), kebabCase, errors);

@@ -68,6 +68,54 @@ public sealed class ClusterConfigFileTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task FileEditedWhileItsNodeWasDown_IsAppliedAtStart_AndAnotherNodesRestartDoesNotUndoIt()
+    {
+        await using var backend = await TestUpstream.StartAsync(context => context.Response.WriteAsync("backend " + context.Request.Path));
+        using var cluster = new LocalCluster(3);
+        string Config(string path) => LocalCluster.BaseConfig + $$"""
+            gateway {
+              upstreams = [ { name = backend, endpoints = [ "{{backend.Url}}" ] } ]
+              routes = [ { id = r, path = "{{path}}", upstream = backend } ]
+            }
+            """;
+        var files = Enumerable.Range(0, 3).Select(i => Path.Combine(cluster.DataDirectory, $"node{i}.conf")).ToArray();
+        foreach (var file in files) await File.WriteAllTextAsync(file, Config("/file/{**rest}"));
+        for (var i = 0; i < 3; i++) cluster.StartWithConfig(i, files[i]);
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => cluster.WaitReadyAsync(i, StartTimeout)));
+        for (var i = 0; i < 3; i++) await WaitForStatusAsync(cluster, i, "/file/x", HttpStatusCode.OK);
+
+        // Only node 2's file changes, while node 2 is down (node 1 is the seed and stays up).
+        Stop(cluster, 1);
+        await File.WriteAllTextAsync(files[1], Config("/moved/{**rest}"));
+        cluster.StartWithConfig(1, files[1]);
+        await cluster.WaitReadyAsync(1, StartTimeout);
+        for (var i = 0; i < 3; i++)
+        {
+            await WaitForStatusAsync(cluster, i, "/moved/x", HttpStatusCode.OK);
+            await WaitForStatusAsync(cluster, i, "/file/x", HttpStatusCode.NotFound);
+        }
+        output.WriteLine(cluster[1]!.Output.Split('\n').FirstOrDefault(l => l.Contains("change set applied"))?.Trim());
+
+        // Node 3 restarts with its unchanged file (still naming /file/): it changes nothing, on any node.
+        Stop(cluster, 2);
+        cluster.StartWithConfig(2, files[2]);
+        await cluster.WaitReadyAsync(2, StartTimeout);
+        for (var i = 0; i < 3; i++)
+        {
+            using (var moved = await cluster.Client.GetAsync(cluster.IngressUrl(i) + "/moved/x")) Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+            using (var old = await cluster.Client.GetAsync(cluster.IngressUrl(i) + "/file/x")) Assert.Equal(HttpStatusCode.NotFound, old.StatusCode);
+        }
+        Assert.Contains("Config file unchanged since this node last applied it", cluster[2]!.Output);
+    }
+
+    private static void Stop(LocalCluster cluster, int node)
+    {
+        cluster[node]!.SigTerm();
+        Assert.Equal(0, cluster[node]!.WaitForExit(TimeSpan.FromSeconds(60)));
+        cluster.Kill(node);
+    }
+
     private static async Task WaitForStatusAsync(LocalCluster cluster, int node, string path, HttpStatusCode expected)
     {
         var deadline = DateTime.UtcNow + PropagationTimeout;

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Gateway.Tests.Cluster;
 
-/// <summary><c>ops/cluster.sh</c>: up 2, status shows both Up, down drains both.</summary>
+/// <summary><c>ops/cluster.sh</c>: up 2, status shows both Up, a restarted node keeps its earlier log, down drains both.</summary>
 [Trait("Category", "Cluster")]
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterScriptTests : IDisposable
@@ -31,6 +31,19 @@ public sealed class ClusterScriptTests : IDisposable
             Assert.Equal([$"{i}", "Up", "true", "false", "2", $"akka.tcp://gateway@127.0.0.1:{_offset + 4053 + i}"],
                 [rows[i][0], rows[i][2], rows[i][3], rows[i][4], rows[i][5], rows[i][6]]);
         }
+
+        // stop 1 + start 1: the node's log keeps the first run and marks the restart.
+        var (stopCode, stop) = await RunAsync(TimeSpan.FromSeconds(60), "stop", "1");
+        Assert.True(stopCode == 0, $"stop 1: exit {stopCode}\n{stop}");
+        var (startCode, start) = await RunAsync(TimeSpan.FromSeconds(90), "start", "1");
+        Assert.True(startCode == 0, $"start 1: exit {startCode}\n{start}");
+        var log = await File.ReadAllLinesAsync(Path.Combine(_runDir, "node-1.log"));
+        var marks = log.Select((line, index) => (line, index)).Where(l => l.line.StartsWith("===== node 1 starting at ", StringComparison.Ordinal)).Select(l => l.index).ToArray();
+        Assert.True(marks.Length == 2, "expected two start lines in node-1.log:\n" + string.Join("\n", log));
+        // The first run's lines, up to its drain, are still there between the two marks.
+        Assert.Contains(log[marks[0]..marks[1]], l => l.Contains("Config bootstrap complete"));
+        Assert.Contains(log[marks[0]..marks[1]], l => l.Contains("drain", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(log[marks[1]..], l => l.Contains("Config bootstrap complete"));
 
         var (downCode, down) = await RunAsync(TimeSpan.FromSeconds(60), "down");
         Assert.True(downCode == 0, $"down: exit {downCode}\n{down}");

@@ -25,7 +25,7 @@ public sealed class ClusterTlsTests(ITestOutputHelper output) : IDisposable
         await using var backend = await TestUpstream.StartAsync(context => context.Response.WriteAsync("backend " + context.Request.Path));
         var certificates = new[] { "node-a", "node-b", "intruder" }.Select(TestCertificates.Create).ToArray();
         var trusted = $"[\"{certificates[0].Thumbprint}\", \"{certificates[1].Thumbprint}\"]";
-        var remote = Enumerable.Range(0, 3).Select(_ => FreePort.Next()).ToArray();
+        var remote = Enumerable.Range(0, 3).Select(_ => FreePort.NextStable()).ToArray();
         var seeds = $"[\"akka.ssl.tcp://gateway@127.0.0.1:{remote[0]}\"]";
         var ports = new List<(int Ingress, int Admin)>();
         for (var i = 0; i < 3; i++)
@@ -43,7 +43,7 @@ public sealed class ClusterTlsTests(ITestOutputHelper output) : IDisposable
                   trusted-thumbprints = {{trust}}
                 }
                 """);
-            ports.Add((FreePort.Next(), FreePort.Next()));
+            ports.Add((FreePort.NextStable(), FreePort.NextStable()));
             if (i == 2) continue;
             _nodes.Add(Start(file, ports[i], remote[i], seeds));
         }

@@ -77,6 +77,87 @@ public sealed class DrainTests
     }
 
     [Fact]
+    public async Task Sigterm_KeepAliveClientsSendingThroughTheDrain_LoseNoRequest_AndAreToldToClose()
+    {
+        await using var backend = await TestUpstream.StartAsync(context => context.Response.WriteAsync("ok " + context.Request.Path));
+        using var cluster = new LocalCluster(1);
+        cluster.Start(0);
+        await cluster.WaitReadyAsync(0, StartTimeout);
+        await PutAsync(cluster, "/admin/upstreams/ka", $$"""{"endpoints":["{{backend.Url}}"]}""");
+        await PutAsync(cluster, "/admin/routes/ka", """{"path":"/ka/{**rest}","upstream":"ka"}""");
+        await WaitServedAsync(cluster, 0, "/ka/warm");
+
+        // Keep-alive clients as a load balancer holds them, each pausing 0-30 ms between requests: at SIGTERM some are
+        // idle, some mid-request, and some send in the first milliseconds of the drain.
+        var port = cluster.Ports[0].Ingress;
+        var sigterm = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var clients = Enumerable.Range(0, 8).Select(c => Task.Run(() => KeepAliveClientAsync(port, c, sigterm.Task))).ToArray();
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        cluster[0]!.SigTerm();
+        sigterm.SetResult();
+        var results = await Task.WhenAll(clients).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var lost = results.SelectMany(r => r.Lost).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} requests lost on open connections:\n{string.Join("\n", lost.Take(10))}");
+        // Each client kept being answered after SIGTERM, was told to close (Connection: close) and then found new connections refused.
+        Assert.All(results, r => Assert.True(r.AnsweredAfterSigterm > 0 && r.ToldToClose && r.RefusedAfterwards, r.ToString()));
+        Assert.Equal(0, cluster[0]!.WaitForExit(TimeSpan.FromSeconds(30)));
+    }
+
+    private static async Task<KeepAliveResult> KeepAliveClientAsync(int port, int client, Task sigterm)
+    {
+        var random = new Random(client);
+        var lost = new List<string>();
+        int answered = 0, afterSigterm = 0;
+        var toldToClose = false;
+        for (var n = 0; ; n++)
+        {
+            RawHttpConnection connection;
+            try
+            {
+                connection = await RawHttpConnection.ConnectAsync(port);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
+            {
+                return new KeepAliveResult(client, answered, afterSigterm, toldToClose, sigterm.IsCompleted, lost);
+            }
+            using (connection)
+            {
+                while (true)
+                {
+                    var path = $"/ka/{client}-{n++}";
+                    var sentAfterSigterm = sigterm.IsCompleted;
+                    try
+                    {
+                        var response = await connection.GetAsync(path).WaitAsync(TimeSpan.FromSeconds(10));
+                        if (response.Status != 200 || response.Body != "ok " + path) lost.Add($"{path}: {response.Status} {response.Body}");
+                        answered++;
+                        if (sentAfterSigterm) afterSigterm++;
+                        if (response.ConnectionClose)
+                        {
+                            toldToClose = true;
+                            break;
+                        }
+                    }
+                    catch (Exception ex) when (ex is IOException or SocketException or TimeoutException)
+                    {
+                        lost.Add($"{path} (sent {(sentAfterSigterm ? "after" : "before")} SIGTERM): {ex.GetType().Name} {ex.Message}");
+                        break;
+                    }
+                    await Task.Delay(random.Next(0, 30));
+                }
+            }
+            if (lost.Count > 0) return new KeepAliveResult(client, answered, afterSigterm, toldToClose, false, lost);
+        }
+    }
+
+    private sealed record KeepAliveResult(int Client, int Answered, int AnsweredAfterSigterm, bool ToldToClose, bool RefusedAfterwards, List<string> Lost)
+    {
+        public override string ToString() =>
+            $"client {Client}: {Answered} answered ({AnsweredAfterSigterm} after SIGTERM), told to close {ToldToClose}, refused afterwards {RefusedAfterwards}, lost {Lost.Count}";
+    }
+
+    [Fact]
     public async Task PbmGatewayDrain_RepliesAtOnce_ReadinessOff_InFlightFinishes_ExitsZero()
     {
         var slowStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -89,7 +170,7 @@ public sealed class DrainTests
             }
             await context.Response.WriteAsync("done " + context.Request.Path);
         });
-        var opsPort = FreePort.Next();
+        var opsPort = FreePort.NextStable();
         using var cluster = new LocalCluster(1);
         cluster.Start(0, "--set", $"gateway.ops.port={opsPort}");
         await cluster.WaitReadyAsync(0, StartTimeout);

@@ -14,7 +14,7 @@ public sealed class PolicyClusterFixture : IAsyncLifetime
     public TestUpstream Upstream { get; private set; } = null!;
 
     /// <summary>A port nothing listens on.</summary>
-    public int DeadPort { get; } = FreePort.Next();
+    public int DeadPort { get; } = FreePort.NextStable();
 
     /// <summary>The node processes.</summary>
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
@@ -51,13 +51,13 @@ public sealed class PolicyClusterFixture : IAsyncLifetime
             }
             """);
 
-        var remotePorts = Enumerable.Range(0, 3).Select(_ => FreePort.Next()).ToArray();
+        var remotePorts = Enumerable.Range(0, 3).Select(_ => FreePort.NextStable()).ToArray();
         var seeds = $"[\"akka.tcp://gateway@127.0.0.1:{remotePorts[0]}\"]";
         for (var i = 0; i < 3; i++)
         {
-            var ports = (FreePort.Next(), FreePort.Next());
+            var ports = (FreePort.NextStable(), FreePort.NextStable());
             Ports.Add(ports);
-            var ops = i == 0 ? FreePort.Next() : 0;
+            var ops = i == 0 ? FreePort.NextStable() : 0;
             if (i == 0) OpsTarget = $"127.0.0.1:{ops}";
             _nodes.Add(NodeProcess.Start("--config", _configFile,
                 "--set", "gateway.ingress.hostname=127.0.0.1", "--set", $"gateway.ingress.port={ports.Item1}",

@@ -100,7 +100,11 @@ public sealed class ObservabilityTests
         using var response = await gateway.Client.SendAsync(request);
         var echo = await ScriptedUpstream.ReadEchoAsync(response);
 
-        var ours = spans.Where(s => s.TraceId.ToHexString() == traceId).ToList();
+        // The spans end after the response body is written, so possibly after the client read it: wait for them to stop.
+        List<Activity> Ours() => spans.Where(s => s.TraceId.ToHexString() == traceId).ToList();
+        await Eventually.TrueAsync(() => Ours().Any(s => s.OperationName == "ingress") && Ours().Any(s => s.OperationName == "upstream"),
+            TimeSpan.FromSeconds(10), () => $"spans stopped so far: {string.Join(", ", Ours().Select(s => s.OperationName))}");
+        var ours = Ours();
         var ingress = Assert.Single(ours, s => s.OperationName == "ingress");
         var upstreamSpan = Assert.Single(ours, s => s.OperationName == "upstream");
         Assert.Equal(ActivityKind.Server, ingress.Kind);

@@ -1,5 +1,7 @@
 using System.Net;
 using Gateway.Actors.ConfigStore;
+using Gateway.Actors.Ops;
+using Microsoft.Extensions.DependencyInjection;
 using Gateway.Protocol.Configuration;
 using Gateway.Protocol.Routing;
 using Gateway.Protocol.Upstreams;
@@ -39,18 +41,22 @@ public sealed class ConfigFileReloadTests
             using (var before = await gateway.Client.GetAsync("/second/x")) Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
 
             await File.WriteAllTextAsync(file, Routes("""{ id = second, path = "/second/{**rest}", upstream = u }"""));
-            await WaitForStatusAsync(gateway, "/second/x", HttpStatusCode.OK);
+            await Eventually.StatusAsync(gateway.Client, "/second/x", HttpStatusCode.OK);
 
             // Invalid: a catch-all in the middle. Nothing of it may apply, and what runs keeps running.
+            // Wait for the watcher's refusal itself, so the checks below follow a file that was read and judged.
+            var logs = gateway.Services.GetRequiredService<LogBuffer>();
+            bool Refusals(int count) => logs.Peek(logs.Capacity).Count(e => e.Message.Contains("refused, the running config stays", StringComparison.Ordinal)) >= count;
+            var refusedBefore = logs.Peek(logs.Capacity).Count(e => e.Message.Contains("refused, the running config stays", StringComparison.Ordinal));
             await File.WriteAllTextAsync(file, Routes("""{ id = third, path = "/third/{**rest}/bad", upstream = u }"""));
-            await Task.Delay(1500);
+            await Eventually.TrueAsync(() => Refusals(refusedBefore + 1), TimeSpan.FromSeconds(20), () => "the invalid file was never refused (watcher not run?)");
             using (var third = await gateway.Client.GetAsync("/third/x/bad")) Assert.Equal(HttpStatusCode.NotFound, third.StatusCode);
             using (var first = await gateway.Client.GetAsync("/first/x")) Assert.Equal(HttpStatusCode.OK, first.StatusCode);
             using (var second = await gateway.Client.GetAsync("/second/x")) Assert.Equal(HttpStatusCode.OK, second.StatusCode);
 
             // Removing a route from the file deletes it.
             await File.WriteAllTextAsync(file, Routes(""));
-            await WaitForStatusAsync(gateway, "/second/x", HttpStatusCode.NotFound);
+            await Eventually.StatusAsync(gateway.Client, "/second/x", HttpStatusCode.NotFound);
         }
         finally
         {
@@ -71,17 +77,5 @@ public sealed class ConfigFileReloadTests
         var keys = DefinitionChanges.Between(previous, next).Select(c => $"{c.GetType().Name} {c.EntityKey}").ToList();
         Assert.Equal(["UpsertUpstream upstream:a", "DeleteRoute route:r2", "DeleteUpstream upstream:b"], keys);
         Assert.Empty(DefinitionChanges.Between(next, next));
-    }
-
-    private static async Task WaitForStatusAsync(TestGateway gateway, string path, HttpStatusCode expected)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            using var response = await gateway.Client.GetAsync(path);
-            if (response.StatusCode == expected) return;
-            Assert.True(DateTime.UtcNow < deadline, $"{path} still answers {response.StatusCode}, not {expected}");
-            await Task.Delay(100);
-        }
     }
 }

@@ -11,7 +11,7 @@ public sealed class NodeProcessTests
     [Fact]
     public async Task SampleNode_WithoutConfig_RoutesDemoToItsEchoUpstream()
     {
-        int ingress = FreePort.Next(), admin = FreePort.Next(), echo = FreePort.Next();
+        int ingress = FreePort.NextStable(), admin = FreePort.NextStable(), echo = FreePort.NextStable();
         using var node = NodeProcess.Start(
             "--set", $"gateway.ingress.port={ingress}", "--set", "gateway.ingress.hostname=127.0.0.1",
             "--set", $"gateway.admin.port={admin}", "--set", $"gateway.sample.echo-port={echo}",

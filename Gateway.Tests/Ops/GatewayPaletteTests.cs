@@ -124,7 +124,7 @@ public sealed class GatewayPaletteTests
         Assert.Equal(
         [
             ["orders", "http://10.0.0.5:8080", "closed", "yes", "0", "yes"],
-            ["orders", "http://10.0.0.6:8080", "open", "yes", "0", "no"],
+            ["orders", "http://10.0.0.6:8080", "open", "yes", "1", "no"],
             ["users", "http://10.0.0.9:80", "closed", "yes", "0", "yes"],
         ], table.Rows!.Value.Select(r => r.ToArray()));
     }

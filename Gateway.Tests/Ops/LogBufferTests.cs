@@ -66,6 +66,6 @@ public sealed class LogBufferTests
     {
         var result = LogPalette.Peek(new LogBuffer(10), count, json: false);
         Assert.Equal(OpsExitCodes.Usage, result.ExitCode);
-        Assert.Equal("usage: pbm HOST:PORT log peek [n]", result.Frames[0].Usage);
+        Assert.Equal("usage: pbm [HOST:PORT] log peek [n]", result.Frames[0].Usage);
     }
 }

@@ -58,7 +58,7 @@ public sealed class OpsActorTests : TestKit
     {
         var frames = await RunAsync(Ops(), "cluster frob");
         Assert.Equal(OpsExitCodes.Usage, frames[0].ExitCode);
-        Assert.StartsWith("usage: pbm HOST:PORT cluster show", frames[0].Usage);
+        Assert.StartsWith("usage: pbm [HOST:PORT] cluster show", frames[0].Usage);
         Assert.Equal((OpsFrameTypes.End, OpsExitCodes.Usage), (frames[^1].Type, frames[^1].ExitCode));
     }
 

@@ -36,7 +36,7 @@ public sealed class OpsCatalogTests
         Assert.Equal(OpsExitCodes.Usage, error!.ExitCode);
         var frame = Assert.Single(error.Frames);
         Assert.Equal("unknown command 'frobnicate now'", frame.Message);
-        Assert.StartsWith("usage: pbm HOST:PORT <command>", frame.Usage);
+        Assert.StartsWith("usage: pbm [HOST:PORT] <command>", frame.Usage);
         Assert.Contains("cluster, gateway, log, actor, help, version", frame.Usage);
     }
 
@@ -46,14 +46,14 @@ public sealed class OpsCatalogTests
         var (_, error) = Resolve("cluster", "sharding");
         Assert.Equal(OpsExitCodes.Usage, error!.ExitCode);
         Assert.Contains("cluster show | cluster status", error.Frames[0].Usage);
-        Assert.Contains("cluster join <address>", error.Frames[0].Usage);
+        Assert.Contains("cluster join [address]", error.Frames[0].Usage);
     }
 
     [Theory]
-    [InlineData("cluster down", new string[0], "usage: pbm HOST:PORT cluster down <address>")]
-    [InlineData("cluster join", new[] { "a", "b" }, "usage: pbm HOST:PORT cluster join <address>")]
-    [InlineData("gateway routes", new[] { "a", "b" }, "usage: pbm HOST:PORT gateway routes [id]")]
-    [InlineData("cluster show", new[] { "extra" }, "usage: pbm HOST:PORT cluster show")]
+    [InlineData("cluster down", new[] { "a", "b" }, "usage: pbm [HOST:PORT] cluster down [address] [-a|--address ADDRESS]")]
+    [InlineData("cluster join", new[] { "a", "b" }, "usage: pbm [HOST:PORT] cluster join [address] [-a|--address ADDRESS]")]
+    [InlineData("gateway routes", new[] { "a", "b" }, "usage: pbm [HOST:PORT] gateway routes [id]")]
+    [InlineData("cluster show", new[] { "extra" }, "usage: pbm [HOST:PORT] cluster show")]
     public void Resolve_WrongArgumentCount_IsAUsageErrorWithTheCommandsUsage(string command, string[] args, string usage)
     {
         var (_, error) = Resolve(command, args);

@@ -39,7 +39,7 @@ public sealed class OpsProtocolTests : IAsyncLifetime
         var frames = await connection.RunAsync("gateway frob");
         Assert.Equal(2, frames.Count);
         Assert.Equal((OpsFrameTypes.Error, OpsExitCodes.Usage), (frames[0].Type, frames[0].ExitCode));
-        Assert.Equal("usage: pbm HOST:PORT gateway routes [id] | gateway routes apply <file> | gateway routes delete <id> | gateway upstreams [name] | gateway breakers | gateway stats | gateway ratelimits [route] | gateway drain", frames[0].Usage);
+        Assert.Equal("usage: pbm [HOST:PORT] gateway routes [id] | gateway routes apply <file> | gateway routes delete <id> | gateway config dump | gateway config diff <file> [--exit-code] | gateway config sync <file> [--prune] [--dry-run] | gateway upstreams [name] | gateway breakers | gateway stats | gateway ratelimits [route] | gateway drain", frames[0].Usage);
         Assert.Equal((OpsFrameTypes.End, OpsExitCodes.Usage), (frames[1].Type, frames[1].ExitCode));
     }
 

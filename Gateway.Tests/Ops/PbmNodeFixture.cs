@@ -34,7 +34,7 @@ public sealed class PbmNodeFixture : IAsyncLifetime
               ]
             }
             """);
-        int ingress = FreePort.Next(), admin = FreePort.Next(), ops = FreePort.Next();
+        int ingress = FreePort.NextStable(), admin = FreePort.NextStable(), ops = FreePort.NextStable();
         _node = NodeProcess.Start("--config", _config,
             "--set", "gateway.ingress.hostname=127.0.0.1", "--set", $"gateway.ingress.port={ingress}",
             "--set", $"gateway.admin.port={admin}", "--set", $"gateway.ops.port={ops}",

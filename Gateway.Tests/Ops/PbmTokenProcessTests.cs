@@ -12,10 +12,10 @@ public sealed class PbmTokenProcessTests
     [Fact]
     public async Task NonLoopbackOps_ConnectionWithoutToken_IsRefused_WithTokenRuns()
     {
-        int ingress = FreePort.Next(), admin = FreePort.Next(), ops = FreePort.Next();
+        int ingress = FreePort.NextStable(), admin = FreePort.NextStable(), ops = FreePort.NextStable();
         using var node = NodeProcess.Start(
             "--set", "gateway.ingress.hostname=127.0.0.1", "--set", $"gateway.ingress.port={ingress}",
-            "--set", $"gateway.admin.port={admin}", "--set", $"gateway.sample.echo-port={FreePort.Next()}",
+            "--set", $"gateway.admin.port={admin}", "--set", $"gateway.sample.echo-port={FreePort.NextStable()}",
             "--set", "gateway.ops.hostname=0.0.0.0", "--set", $"gateway.ops.port={ops}", "--set", $"gateway.ops.token={Token}",
             "--set", "akka.remote.dot-netty.tcp.port=0");
         using (var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) }) await Node.NodeProcessTests.WaitReadyAsync(client, admin, node);
@@ -44,7 +44,7 @@ public sealed class PbmTokenProcessTests
     [Fact]
     public void NonLoopbackOps_WithoutToken_NodeRefusesToStart()
     {
-        using var node = NodeProcess.Start("--set", "gateway.ops.hostname=0.0.0.0", "--set", $"gateway.ops.port={FreePort.Next()}",
+        using var node = NodeProcess.Start("--set", "gateway.ops.hostname=0.0.0.0", "--set", $"gateway.ops.port={FreePort.NextStable()}",
             "--set", "akka.remote.dot-netty.tcp.port=0");
         Assert.Equal(2, node.WaitForExit(TimeSpan.FromSeconds(60)));
         Assert.Contains("gateway.ops.token: required when gateway.ops.hostname ('0.0.0.0') is not a loopback address", node.Output);

@@ -25,7 +25,8 @@ public static class FreePort
 
     /// <summary>
     /// A free port below Linux's ephemeral range (32768+), for a server that is stopped and started again on the same
-    /// port: an ephemeral port freed meanwhile may be handed to any other socket on the machine.
+    /// port, and for every port handed to a child process: an ephemeral port freed meanwhile may be handed to any other
+    /// socket on the machine (Akka's own port-0 binds included) before the child binds it. Never the same port twice per run.
     /// </summary>
     public static int NextStable()
     {
@@ -36,7 +37,7 @@ public static class FreePort
             {
                 using var listener = new TcpListener(IPAddress.Loopback, port);
                 listener.Start();
-                return port;
+                if (Issued.TryAdd(port, 0)) return port;
             }
             catch (SocketException)
             {

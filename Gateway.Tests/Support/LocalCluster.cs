@@ -47,6 +47,9 @@ public sealed class LocalCluster : IDisposable
 
         """;
 
+    /// <summary>False: nodes get no seed list (GATEWAY_SEEDS), for clusters formed by Cluster.Bootstrap.</summary>
+    public bool UseSeeds { get; init; } = true;
+
     /// <summary>Ports of node i.</summary>
     public (int Ingress, int Admin, int Remote)[] Ports { get; }
 
@@ -74,11 +77,8 @@ public sealed class LocalCluster : IDisposable
     /// <summary>Starts node i with the first node as the seed, with <paramref name="configFile"/> (<see cref="BaseConfig"/> and more) and <paramref name="extraArgs"/>.</summary>
     public void StartWithConfig(int i, string configFile, params string[] extraArgs)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["GATEWAY_DATA_DIR"] = DataDirectory,
-            ["GATEWAY_SEEDS"] = $"akka.tcp://gateway@127.0.0.1:{Ports[0].Remote}",
-        };
+        var environment = new Dictionary<string, string> { ["GATEWAY_DATA_DIR"] = DataDirectory };
+        if (UseSeeds) environment["GATEWAY_SEEDS"] = $"akka.tcp://gateway@127.0.0.1:{Ports[0].Remote}";
         _nodes[i] = NodeProcess.Start(environment, [
             "--config", configFile,
             "--set", $"gateway.ingress.port={Ports[i].Ingress}",

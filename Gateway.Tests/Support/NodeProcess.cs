@@ -63,6 +63,18 @@ public sealed class NodeProcess : IDisposable
         if (Kill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill(SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>Sends SIGSTOP: the process is frozen, as by a long GC pause or a paused VM.</summary>
+    public void Freeze()
+    {
+        if (Kill(_process.Id, 19) != 0) throw new InvalidOperationException($"kill(SIGSTOP) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Sends SIGCONT: a frozen process runs again.</summary>
+    public void Thaw()
+    {
+        if (Kill(_process.Id, 18) != 0) throw new InvalidOperationException($"kill(SIGCONT) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
     /// <summary>Waits for exit up to <paramref name="timeout"/>; returns the exit code.</summary>
     public int WaitForExit(TimeSpan timeout)
     {
@@ -101,6 +113,8 @@ public sealed class NodeProcess : IDisposable
     /// <summary>Gateway.Node.dll built beside this test assembly, in the same configuration.</summary>
     public static string NodeDll()
     {
+        // For before/after measurements: the same tests against another build (e.g. main's).
+        if (Environment.GetEnvironmentVariable("GATEWAY_TEST_NODE_DLL") is { Length: > 0 } other) return other;
         var testBin = new DirectoryInfo(AppContext.BaseDirectory);
         var framework = testBin.Name.Length > 0 ? testBin.Name : testBin.Parent!.Name;
         var dir = testBin.Name.Length > 0 ? testBin : testBin.Parent!;

@@ -7,7 +7,8 @@ namespace Pbm;
 internal sealed class CommandRunner(PbmOptions options, FrameWriter frames, TextWriter error)
 {
     // Commands whose one argument is a file: pbm reads it here and sends its text, so the node may be remote.
-    private static readonly ImmutableArray<string>[] FileCommands = [["gateway", "routes", "apply"]];
+    private static readonly ImmutableArray<string>[] FileCommands =
+        [["gateway", "routes", "apply"], ["gateway", "config", "diff"], ["gateway", "config", "sync"]];
 
     private CancellationTokenSource? _running;
 
@@ -53,10 +54,37 @@ internal sealed class CommandRunner(PbmOptions options, FrameWriter frames, Text
         }
     }
 
-    /// <summary>The file named by <paramref name="words"/> when they are a file command with its one argument, else null.</summary>
+    /// <summary>
+    /// Runs <c>help</c> without printing it: proves the node answers and accepts the token, and returns the command names
+    /// of its palettes (for Tab completion). On failure returns null and the reason.
+    /// </summary>
+    public async Task<(ImmutableArray<string>? Commands, string? Error)> HandshakeAsync()
+    {
+        var frames = new List<OpsFrame>();
+        var request = new OpsRequest { Token = options.Token, Command = "help", Json = true };
+        try
+        {
+            var exit = await OpsClient.RunAsync(options.Host, options.Port, request, frames.Add, CancellationToken.None);
+            if (exit != OpsExitCodes.Ok)
+                return (null, frames.FirstOrDefault(f => f.Type == OpsFrameTypes.Error)?.Message ?? $"the node answered 'help' with exit code {exit}");
+        }
+        catch (OpsClientException ex)
+        {
+            return (null, ex.Message);
+        }
+        var names = frames.Where(f => f.Type == OpsFrameTypes.Table).SelectMany(f => f.Rows ?? [])
+            .Select(r => CommandName(r.IsDefaultOrEmpty ? "" : r[0])).Where(n => n.Length > 0).Distinct().ToImmutableArray();
+        return (names, null);
+    }
+
+    // 'cluster join <address>' -> 'cluster join': the words before the first argument or switch.
+    private static string CommandName(string syntax) =>
+        string.Join(' ', syntax.Split(' ', StringSplitOptions.RemoveEmptyEntries).TakeWhile(w => char.IsLetter(w[0])));
+
+    /// <summary>The file named by <paramref name="words"/> when they are a file command: its first argument that is not a switch; else null.</summary>
     public static string? FileArgument(ImmutableArray<string> words) =>
-        FileCommands.Any(c => words.Length == c.Length + 1 && c.Select((w, i) => w.Equals(words[i], StringComparison.OrdinalIgnoreCase)).All(x => x))
-            ? words[^1]
+        FileCommands.FirstOrDefault(c => words.Length > c.Length && c.Select((w, i) => w.Equals(words[i], StringComparison.OrdinalIgnoreCase)).All(x => x)) is { IsDefault: false } command
+            ? words.Skip(command.Length).FirstOrDefault(w => !w.StartsWith('-'))
             : null;
 
     /// <summary>Cancels the running command; false when none runs.</summary>

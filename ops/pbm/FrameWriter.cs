@@ -14,10 +14,19 @@ internal sealed class FrameWriter(TextWriter output, TextWriter error, bool json
     /// <summary>Prints one frame.</summary>
     public void Write(OpsFrame frame)
     {
+        if (frame.Type == OpsFrameTypes.Document)
+        {
+            // A dump is saved to a file as it is: the same with --json (whose dump is JSON already).
+            output.Write(frame.Text);
+            output.Flush();
+            return;
+        }
         if (json)
         {
-            output.WriteLine(ToJson(frame).ToJsonString(OpsWire.Options));
-            output.Flush();
+            // Errors go to stderr in both modes, so stdout holds only the answer.
+            var target = frame.Type == OpsFrameTypes.Error ? error : output;
+            target.WriteLine(ToJson(frame).ToJsonString(OpsWire.Options));
+            target.Flush();
             return;
         }
 
@@ -37,20 +46,13 @@ internal sealed class FrameWriter(TextWriter output, TextWriter error, bool json
         output.Flush();
     }
 
-    /// <summary>A frame as the JSON object <c>--json</c> prints.</summary>
-    public static JsonObject ToJson(OpsFrame frame)
-    {
-        if (frame.Type != OpsFrameTypes.Table) return JsonSerializer.SerializeToNode(frame, OpsWire.Options)!.AsObject();
-        var columns = frame.Columns ?? [];
-        var rows = new JsonArray();
-        foreach (var row in frame.Rows ?? [])
-        {
-            var item = new JsonObject();
-            for (var i = 0; i < columns.Length; i++) item[columns[i]] = i < row.Length ? row[i] : null;
-            rows.Add(item);
-        }
-        return new JsonObject { ["type"] = frame.Type, ["name"] = frame.Name, ["rows"] = rows };
-    }
+    /// <summary>
+    /// A frame as the JSON object <c>--json</c> prints. A table's rows become objects keyed by its columns in camelCase
+    /// (<c>in-flight</c> is <c>inFlight</c>, <c>p50 ms</c> is <c>p50Ms</c>), with numbers and booleans typed as the node declared them.
+    /// </summary>
+    public static JsonObject ToJson(OpsFrame frame) => frame.Type != OpsFrameTypes.Table
+        ? JsonSerializer.SerializeToNode(frame, OpsWire.Options)!.AsObject()
+        : new JsonObject { ["type"] = frame.Type, ["name"] = frame.Name, ["rows"] = OpsJson.Rows(frame) };
 
     /// <summary>Header, dashes and rows, each column as wide as its widest cell.</summary>
     public static string FormatTable(IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows)

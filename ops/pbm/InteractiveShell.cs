@@ -10,12 +10,24 @@ namespace Pbm;
 internal sealed class InteractiveShell(CommandRunner runner, PbmOptions options, TextReader input, TextWriter output)
 {
     private readonly List<string> _history = [];
+    private ImmutableArray<string> _commands = [];
 
-    /// <summary>Reads commands until <c>exit</c> or end of input, then returns 0: each command's failure was printed where it happened.</summary>
-    public async Task<int> RunAsync()
+    /// <summary>
+    /// Connects first (a <c>help</c> request: the node answers and takes the token), then reads commands until <c>exit</c> or
+    /// end of input and returns 0: each command's failure was printed where it happened. Returns 1 when the node cannot be
+    /// reached or refuses the token, without saying "connected".
+    /// </summary>
+    public async Task<int> RunAsync(TextWriter error)
     {
+        var (commands, refused) = await runner.HandshakeAsync();
+        if (commands is null)
+        {
+            error.WriteLine($"pbm: {refused}");
+            return Gateway.Protocol.Ops.OpsExitCodes.Failed;
+        }
+        _commands = commands.Value;
         var prompt = $"pbm {options.Host}:{options.Port}> ";
-        output.WriteLine($"connected to {options.Host}:{options.Port}; 'help' lists the commands, 'history' the ones typed, 'exit' quits; Ctrl+C stops a streaming command");
+        output.WriteLine($"connected to {options.Host}:{options.Port}; 'help' lists the commands, 'history' the ones typed, 'exit' quits; Tab completes, Ctrl+C stops a streaming command");
         while (true)
         {
             output.Write(prompt);
@@ -93,6 +105,20 @@ internal sealed class InteractiveShell(CommandRunner runner, PbmOptions options,
                 case ConsoleKey.DownArrow when index < _history.Count:
                     index++;
                     Replace(line, index < _history.Count ? _history[index] : "");
+                    break;
+                case ConsoleKey.Tab:
+                    var (completed, candidates) = Gateway.Protocol.Ops.OpsCompletion.Complete(line.ToString(), _commands);
+                    if (candidates.Length > 1)
+                    {
+                        output.WriteLine();
+                        output.WriteLine(string.Join("  ", candidates));
+                        output.Write($"pbm {options.Host}:{options.Port}> " + line);
+                    }
+                    if (completed != line.ToString())
+                    {
+                        output.Write(completed[line.Length..]);
+                        line.Clear().Append(completed);
+                    }
                     break;
                 case ConsoleKey.D when key.Modifiers.HasFlag(ConsoleModifiers.Control) && line.Length == 0:
                     output.WriteLine();

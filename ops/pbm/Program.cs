@@ -4,9 +4,15 @@ using Pbm;
 var (options, error) = PbmOptions.Parse(args, Environment.GetEnvironmentVariable("PBM_TOKEN"));
 if (options is null)
 {
-    if (error!.Length > 0) Console.Error.WriteLine($"pbm: {error}");
+    // --help is an answer (stdout, exit 0); a usage error is an error (stderr, exit 2).
+    if (error!.Length == 0)
+    {
+        Console.Out.WriteLine(PbmOptions.Usage);
+        return OpsExitCodes.Ok;
+    }
+    Console.Error.WriteLine($"pbm: {error}");
     Console.Error.WriteLine(PbmOptions.Usage);
-    return error.Length > 0 ? OpsExitCodes.Usage : OpsExitCodes.Ok;
+    return OpsExitCodes.Usage;
 }
 
 var runner = new CommandRunner(options, new FrameWriter(Console.Out, Console.Error, options.Json), Console.Error);
@@ -18,4 +24,4 @@ Console.CancelKeyPress += (_, e) =>
 
 return options.Command.Length > 0
     ? await runner.RunAsync(options.Command)
-    : await new InteractiveShell(runner, options, Console.In, Console.Out).RunAsync();
+    : await new InteractiveShell(runner, options, Console.In, Console.Out).RunAsync(Console.Error);

@@ -100,6 +100,78 @@ public sealed class ConfigEntityTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("user", Assert.Single(ExpectMsg<UpstreamInUse>().RouteIds));
     }
 
+    [Fact]
+    public void Command_PastItsDeadline_IsDroppedUnpersisted()
+    {
+        Sys.ActorOf(UpstreamEntity.Props("backend", WriteTimeout)).Tell(new UpsertUpstream(Backend), TestActor);
+        ExpectMsg<UpstreamAccepted>();
+        var first = Sys.ActorOf(RouteEntity.Props("late", WriteTimeout));
+        var late = DateTimeOffset.UtcNow.AddMilliseconds(-1).ToUnixTimeMilliseconds();
+
+        first.Tell(new UpsertRoute(new RouteDefinition { Id = "late", Path = "/late", Upstream = "backend" }) { Deadline = late }, TestActor);
+
+        Assert.Contains("deadline", ExpectMsg<CommandNotApplied>().Reason);
+        Assert.Empty(ReplicatedRoutes());
+        Watch(first);
+        first.Tell(PoisonPill.Instance);
+        ExpectTerminated(first);
+        // The next incarnation recovers from the journal: nothing was persisted.
+        Sys.ActorOf(RouteEntity.Props("late", WriteTimeout)).Tell(new Republish(EntityKeys.Route("late")), TestActor);
+        Assert.Equal(0, ExpectMsg<Republished>().Version);
+    }
+
+    [Fact]
+    public void Delete_IsReplicatedAsAVersionedTombstone()
+    {
+        Sys.ActorOf(UpstreamEntity.Props("backend", WriteTimeout)).Tell(new UpsertUpstream(Backend), TestActor);
+        ExpectMsg<UpstreamAccepted>();
+        var entity = Sys.ActorOf(RouteEntity.Props("gone", WriteTimeout));
+        entity.Tell(new UpsertRoute(new RouteDefinition { Id = "gone", Path = "/gone", Upstream = "backend" }), TestActor);
+        ExpectMsg<RouteAccepted>();
+
+        entity.Tell(new DeleteRoute("gone"), TestActor);
+
+        Assert.Equal(2, ExpectMsg<DefinitionDeleted>().Version);
+        Assert.Equal(ReplicatedDefinitions.Tombstone(2), LocalRoutes()["gone"]);
+        Assert.Empty(ReplicatedRoutes());
+    }
+
+    [Fact]
+    public void UnchangedUpsert_AndAntiEntropy_BringBackAnEntryTheReplicaLost()
+    {
+        Sys.ActorOf(UpstreamEntity.Props("backend", WriteTimeout)).Tell(new UpsertUpstream(Backend), TestActor);
+        ExpectMsg<UpstreamAccepted>();
+        var route = new RouteDefinition { Id = "heal", Path = "/heal", Upstream = "backend" };
+        var entity = Sys.ActorOf(RouteEntity.Props("heal", WriteTimeout, republishInterval: TimeSpan.FromMilliseconds(300)));
+        entity.Tell(new UpsertRoute(route), TestActor);
+        ExpectMsg<RouteAccepted>();
+
+        LoseRouteFromReplica("heal");
+        entity.Tell(new UpsertRoute(route), TestActor);
+        Assert.False(ExpectMsg<RouteAccepted>().Created);
+        Assert.Equal(1, Assert.Single(ReplicatedRoutes()).Version);
+
+        LoseRouteFromReplica("heal");
+        AwaitCondition(() => ReplicatedRoutes().Count == 1, TimeSpan.FromSeconds(5));
+    }
+
+    private void LoseRouteFromReplica(string id)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(Sys);
+        var replicator = DistributedData.Get(Sys).Replicator;
+        var response = replicator.Ask<IUpdateResponse>(Dsl.Update(ReplicatedDefinitions.RoutesKey, LWWDictionary<string, string>.Empty, WriteLocal.Instance,
+            data => data.Remove(cluster, id)), TimeSpan.FromSeconds(3)).Result;
+        Assert.True(response.IsSuccessful);
+        Assert.Empty(ReplicatedRoutes());
+    }
+
+    private LWWDictionary<string, string> LocalRoutes()
+    {
+        var replicator = DistributedData.Get(Sys).Replicator;
+        var response = replicator.Ask<IGetResponse>(Dsl.Get(ReplicatedDefinitions.RoutesKey, ReadLocal.Instance), TimeSpan.FromSeconds(3)).Result;
+        return response.Get(ReplicatedDefinitions.RoutesKey);
+    }
+
     private IReadOnlyList<RouteDefinition> ReplicatedRoutes()
     {
         var replicator = DistributedData.Get(Sys).Replicator;

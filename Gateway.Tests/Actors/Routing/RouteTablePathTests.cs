@@ -24,7 +24,12 @@ public sealed class RouteTablePathTests
         new Route("docs", "/docs/{page:alpha}"),
         new Route("docs-version", "/docs/{version:long}"),
         new Route("flag", "/flags/{on:bool}"),
-        new Route("items", "/shop/{shop}/items/{item}"));
+        new Route("items", "/shop/{shop}/items/{item}"),
+        new Route("whoami-root", "/cmd/whoami/root"),
+        new Route("whoami-root-slash", "/cmd/whoami/root/"),
+        new Route("only-slash", "/dir/{name}/"),
+        new Route("root-slash-get", "/mixed/x/", Methods: "GET"),
+        new Route("root-noslash-post", "/mixed/x", Methods: "POST"));
 
     public static TheoryData<string, string> Requests => new()
     {
@@ -80,6 +85,16 @@ public sealed class RouteTablePathTests
         { "/api/users/42/", "user id=42" },
         { "/api/users//", "404" },
         { "/a/b/c/", "abc" },
+
+        // ...but only when no route matches exactly: with and without the slash both defined, each gets its own.
+        { "/cmd/whoami/root", "whoami-root" },
+        { "/cmd/whoami/root/", "whoami-root-slash" },
+        { "/CMD/whoami/ROOT/", "whoami-root-slash" },
+        { "/cmd/whoami/root//", "404" },
+        { "/dir/a/", "only-slash name=a" },
+        { "/dir/a", "only-slash name=a" },
+        { "/mixed/x/", "root-slash-get" },
+        { "/mixed/x", "root-slash-get" },
 
         // '//' makes an empty segment: no static or parameter takes it, a catch-all does.
         { "/api//users", "404" },

@@ -113,3 +113,72 @@ public sealed class JwtAuthenticatorTests
         Assert.Null((await Validate(auth, TestTokens.Mint(TestTokens.Hmac))).Identity);
     }
 }
+
+/// <summary>Key rotation at the identity provider: a token with an unknown kid makes the policy reload its JWKS file once, rate-limited.</summary>
+public sealed class JwksRotationTests : IDisposable
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"gateway-jwks-rotation-{Guid.NewGuid():N}.json");
+    private readonly ListLogger _log = new();
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+            Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines) Lines.Add(formatter(state, exception));
+        }
+    }
+
+    public void Dispose() => File.Delete(_file);
+
+    [Fact]
+    public async Task UnknownKid_ReloadsTheJwksOnce_AtMostOncePerCooldown()
+    {
+        var first = new TestTokens();
+        var second = new TestTokens();
+        var third = new TestTokens();
+        await File.WriteAllTextAsync(_file, TestTokens.Jwks(first.Rsa));
+        var time = new Gateway.Tests.Support.ManualTimeProvider();
+        // jwks-refresh of an hour: only the unknown kid can explain a reload within this test.
+        using var auth = new JwtAuthenticator("p",
+            new JwtAuthDefinition { Issuer = TestTokens.Issuer, Audiences = [TestTokens.Audience], JwksFile = _file },
+            JwksLoader.ReadFile(_file), TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), time, _log, TimeSpan.FromSeconds(10));
+
+        // The provider rotates: the file now has the second key, and a token signed with it arrives.
+        await File.WriteAllTextAsync(_file, TestTokens.Jwks(first.Rsa, second.Rsa));
+        Assert.Null((await Validate(auth, TestTokens.Mint(second.Rsa))).Error);
+        Assert.Equal(2, auth.KeyCount);
+
+        // Another rotation right away: within the cooldown the unknown kid is refused without a reload...
+        await File.WriteAllTextAsync(_file, TestTokens.Jwks(first.Rsa, second.Rsa, third.Rsa));
+        Assert.Equal("the token's signature is not valid", (await Validate(auth, TestTokens.Mint(third.Rsa))).Error);
+        Assert.Equal(2, auth.KeyCount);
+        // ...and after it, one reload lets it in.
+        time.Advance(TimeSpan.FromSeconds(11));
+        Assert.Null((await Validate(auth, TestTokens.Mint(third.Rsa))).Error);
+        Assert.Equal(3, auth.KeyCount);
+
+        // A kid that no JWKS has: refused, and a flood of them reloads at most once per cooldown.
+        time.Advance(TimeSpan.FromSeconds(11));
+        var stranger = new TestTokens();
+        File.Delete(_file); // a reload would now fail and log; the keys stay
+        var reloadsBefore = _log.Lines.Count(l => l.Contains("unknown kid", StringComparison.Ordinal));
+        for (var i = 0; i < 50; i++) Assert.NotNull((await Validate(auth, TestTokens.Mint(stranger.Rsa))).Error);
+        Assert.Equal(reloadsBefore + 1, _log.Lines.Count(l => l.Contains("unknown kid", StringComparison.Ordinal)));
+        Assert.Equal(3, auth.KeyCount);
+        Assert.Null((await Validate(auth, TestTokens.Mint(first.Rsa))).Error);
+    }
+
+    private static async Task<AuthOutcome> Validate(JwtAuthenticator auth, string token)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Headers.Authorization = "Bearer " + token;
+        return await auth.AuthenticateAsync(context);
+    }
+}

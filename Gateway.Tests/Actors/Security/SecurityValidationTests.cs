@@ -51,6 +51,22 @@ public sealed class SecurityValidationTests
         """));
 
     [Fact]
+    public void ApiKeys_HideCredentials_IsReadAsABoolean_OffByDefault()
+    {
+        var config = ConfigurationFactory.ParseString($$"""
+            gateway.auth {
+              hidden { api-keys { hide-credentials = on, keys = [ { sha256 = "{{new string('a', 64)}}", name = x } ] } }
+              shown { api-keys { keys = [ { sha256 = "{{new string('b', 64)}}", name = y } ] } }
+              bad { api-keys { hide-credentials = sometimes, keys = [ { sha256 = "{{new string('c', 64)}}", name = z } ] } }
+            }
+            """);
+        var (policies, errors) = AuthPolicies.FromConfig(config);
+        Assert.True(policies.Single(p => p.Name == "hidden").ApiKeys!.HideCredentials);
+        Assert.False(policies.Single(p => p.Name == "shown").ApiKeys!.HideCredentials);
+        Assert.Contains(errors.Select(e => e.ToString()), e => e.StartsWith("gateway.auth.bad.api-keys.hide-credentials:"));
+    }
+
+    [Fact]
     public void AuthPolicies_ShapeErrors_AndUnknownReferences_AreNamed()
     {
         var config = ConfigurationFactory.ParseString("""

@@ -64,7 +64,7 @@ async Task Send(HttpRequestMessage request, int node, bool counting)
         };
         Interlocked.Increment(ref counter[node]);
     }
-    catch (HttpRequestException)
+    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
     {
         if (counting) Interlocked.Increment(ref other[node]);
     }

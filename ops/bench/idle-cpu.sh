@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The cost of being a member: CPU an idle cluster node burns, and how fast a route change still reaches every node.
+#
+#   ops/bench/idle-cpu.sh [NODES] [SECONDS]     (defaults: 3 nodes, 30 s)
+#
+# Starts a local cluster with ops/cluster.sh (its own run directory and ports, GATEWAY_PORT_OFFSET default 500, so it
+# runs beside a cluster on the default ports), lets it settle (GATEWAY_IDLE_SETTLE seconds, default 20: joins, JIT,
+# shard allocation), then reads utime+stime of each node from /proc/PID/stat before and after SECONDS without traffic.
+# Then it measures propagation: GATEWAY_PROPAGATION_ROUNDS (default 40) route creations through node 0's admin API,
+# each timed from the PUT until every other node's ingress serves the route (polled every 2 ms), and prints p50/p99/max.
+# Finally it stops the cluster. Prints the machine load (uptime) and per-core idle time first: another busy process
+# makes the numbers meaningless.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+NODES="${1:-3}"
+SECONDS_IDLE="${2:-30}"
+SETTLE="${GATEWAY_IDLE_SETTLE:-20}"
+ROUNDS="${GATEWAY_PROPAGATION_ROUNDS:-40}"
+export GATEWAY_PORT_OFFSET="${GATEWAY_PORT_OFFSET:-500}"
+export GATEWAY_RUN_DIR="${GATEWAY_RUN_DIR:-$(mktemp -d /tmp/gateway-idle-XXXXXX)}"
+TICKS="$(getconf CLK_TCK)"
+CLUSTER="$ROOT/ops/cluster.sh"
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+idle_percent() {
+  local a b
+  a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
+  local idle=$(( (${b[4]} + ${b[5]}) - (${a[4]} + ${a[5]}) )) total=0 i
+  for i in 1 2 3 4 5 6 7 8; do total=$(( total + ${b[$i]} - ${a[$i]} )); done
+  echo $(( 100 * idle / (total > 0 ? total : 1) ))
+}
+
+trap "exit 130" INT TERM
+cleanup() { "$CLUSTER" down "$NODES" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+echo "machine: $(nproc) cores; $(uptime | sed 's/.*load/load/'); cores idle before start: $(idle_percent)%"
+"$CLUSTER" up "$NODES"
+echo "settling ${SETTLE}s..."
+sleep "$SETTLE"
+
+declare -a pids before
+for i in $(seq 0 $((NODES - 1))); do
+  pids[$i]="$(cat "$GATEWAY_RUN_DIR/node-$i.pid")"
+  before[$i]="$(cpu_ticks "${pids[$i]}")"
+done
+echo "measuring ${SECONDS_IDLE}s idle (no traffic)..."
+sleep "$SECONDS_IDLE"
+total=0
+for i in $(seq 0 $((NODES - 1))); do
+  used=$(( $(cpu_ticks "${pids[$i]}") - ${before[$i]} ))
+  total=$(( total + used ))
+  rss="$(awk '/VmRSS/ { print $2 / 1024 " MB" }' "/proc/${pids[$i]}/status")"
+  awk -v n="$i" -v t="$used" -v hz="$TICKS" -v s="$SECONDS_IDLE" -v rss="$rss" \
+    'BEGIN { printf "node %s: %.2f CPU-s in %d s = %.2f%% of a core (RSS %s)\n", n, t / hz, s, 100 * t / hz / s, rss }'
+done
+awk -v t="$total" -v hz="$TICKS" -v s="$SECONDS_IDLE" -v n="$NODES" \
+  'BEGIN { printf "idle mean: %.2f%% of a core per node\n", 100 * t / hz / s / n }'
+echo "machine after: $(uptime | sed 's/.*load/load/')"
+
+python3 - "$NODES" "$ROUNDS" "$GATEWAY_PORT_OFFSET" <<'PY'
+import http.client, json, sys, time
+nodes, rounds, offset = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+admin0, echo0 = offset + 8081, offset + 8085
+ingress = [offset + 8080 + 10 * i for i in range(1, nodes)]
+
+def call(port, method, path, body=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.request(method, path, body=None if body is None else json.dumps(body), headers={"Content-Type": "application/json"})
+    r = c.getresponse(); r.read(); c.close()
+    return r.status
+
+assert call(admin0, "PUT", "/admin/upstreams/idle-echo", {"endpoints": [f"http://127.0.0.1:{echo0}"]}) in (200, 201)
+times = []
+for k in range(rounds):
+    start = time.perf_counter()
+    status = call(admin0, "PUT", f"/admin/routes/idle-{k}", {"path": f"/idle-{k}/{{**rest}}", "upstream": "idle-echo"})
+    assert status in (200, 201), status
+    pending = set(ingress)
+    while pending:
+        for port in list(pending):
+            if call(port, "GET", f"/idle-{k}/x") != 404: pending.discard(port)
+        if time.perf_counter() - start > 10: raise SystemExit(f"route idle-{k} not served on {pending} after 10 s")
+        time.sleep(0.002)
+    times.append((time.perf_counter() - start) * 1000)
+    time.sleep(0.25)
+for k in range(rounds): call(admin0, "DELETE", f"/admin/routes/idle-{k}")
+times.sort()
+pick = lambda q: times[min(len(times) - 1, int(q * len(times)))]
+print(f"propagation (PUT on node 0 until served by all {nodes - 1} others), {rounds} rounds: "
+      f"p50 {pick(0.5):.0f} ms, p99 {pick(0.99):.0f} ms, max {times[-1]:.0f} ms")
+PY
