@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Gateway.Actors.Forwarding;
-using Gateway.Actors.Routing;
+using Gateway.Actors.Chain;
 using Gateway.Protocol.Caching;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -48,25 +48,28 @@ public sealed class ResponseCache : IDisposable
     /// <summary>Removes what <paramref name="purge"/> selects from this node's L1 and L2 stores; returns how many entries went from each.</summary>
     public (int L1, int L2) PurgeLocal(PurgeCache purge) => (L1.Purge(purge), L2.Purge(purge));
 
-    /// <summary>Handles a request matched to <paramref name="route"/>, whose cache is <paramref name="cache"/>; <paramref name="path"/> is the routed path.</summary>
-    internal async Task HandleAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CompiledCache cache, string path, string destination, long start)
+    /// <summary>
+    /// Runs the cache for a request on a route whose cache is <paramref name="cache"/>: answers from L1 or L2, collapses
+    /// concurrent misses, or calls <paramref name="next"/> (the rest of the route's chain) with a fill hooked on the forward.
+    /// </summary>
+    internal async ValueTask<StepOutcome> HandleAsync(RequestContext ctx, CompiledCache cache, CompiledHeaderTransforms responseHeaders, StepDelegate next)
     {
+        var context = ctx.Http;
+        var path = ctx.Path;
         var request = context.Request;
         var headers = request.Headers;
         var mode = CachePolicy.ForRequest(request.Method, headers.CacheControl, headers.Pragma, headers.ContainsKey(HeaderNames.Range));
         if (mode == RequestCacheMode.Bypass)
         {
-            Count(route, CacheResults.Bypass);
-            await handler.ProxyAsync(context, route, destination, start, CacheFill.PassThrough(CacheResults.Bypass)).ConfigureAwait(false);
-            return;
+            cache.Count(CacheResults.Bypass);
+            return await ForwardAsync(ctx, CacheFill.PassThrough(CacheResults.Bypass), next).ConfigureAwait(false);
         }
 
         if (cache.BaseKey(context, path) is not { } key)
         {
             // An authenticated route keys its entries by identity; a request without one is never served nor stored.
-            Count(route, CacheResults.Bypass);
-            await handler.ProxyAsync(context, route, destination, start, CacheFill.PassThrough(CacheResults.Bypass)).ConfigureAwait(false);
-            return;
+            cache.Count(CacheResults.Bypass);
+            return await ForwardAsync(ctx, CacheFill.PassThrough(CacheResults.Bypass), next).ConfigureAwait(false);
         }
         CachedResponse? stale = null;
         if (mode == RequestCacheMode.Lookup)
@@ -75,8 +78,7 @@ public sealed class ResponseCache : IDisposable
             {
                 if (CachePolicy.IsFresh(stored, Now))
                 {
-                    await ServeAsync(handler, context, route, stored, CacheResults.Hit, start).ConfigureAwait(false);
-                    return;
+                    return await ServeAsync(ctx, cache, responseHeaders, stored, CacheResults.Hit).ConfigureAwait(false);
                 }
                 if (stored.HasValidator) stale = stored;
             }
@@ -85,9 +87,8 @@ public sealed class ResponseCache : IDisposable
         // A HEAD miss is forwarded as it is; only GET responses (with their bodies) are stored.
         if (HttpMethods.IsHead(request.Method))
         {
-            Count(route, CacheResults.Miss);
-            await handler.ProxyAsync(context, route, destination, start, CacheFill.PassThrough(CacheResults.Miss)).ConfigureAwait(false);
-            return;
+            cache.Count(CacheResults.Miss);
+            return await ForwardAsync(ctx, CacheFill.PassThrough(CacheResults.Miss), next).ConfigureAwait(false);
         }
 
         var flightKey = L1.RuleOf(key) is { } rule ? CacheKeys.Variant(key, rule.Headers, headers) : key;
@@ -95,10 +96,9 @@ public sealed class ResponseCache : IDisposable
         var leader = mode == RequestCacheMode.Refresh ? flight : _flights.GetOrAdd(flightKey, flight);
         if (!ReferenceEquals(leader, flight))
         {
-            await FollowAsync(handler, context, route, cache, key, flightKey, leader, destination, start).ConfigureAwait(false);
-            return;
+            return await FollowAsync(ctx, responseHeaders, next, cache, key, flightKey, leader).ConfigureAwait(false);
         }
-        await LeadAsync(handler, context, route, cache, key, flightKey, flight, stale, mode, destination, start).ConfigureAwait(false);
+        return await LeadAsync(ctx, responseHeaders, next, cache, key, flightKey, flight, stale, mode).ConfigureAwait(false);
     }
 
     /// <summary>Stores a response fetched or refreshed here: in L1, and with its owner in the cluster when the route shares it.</summary>
@@ -113,9 +113,10 @@ public sealed class ResponseCache : IDisposable
     }
 
     // The one request of a flight that asks L2 and the upstream; the flight's followers get what it stored.
-    private async Task LeadAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CompiledCache cache, string key, string flightKey,
-        TaskCompletionSource<FlightResult> flight, CachedResponse? stale, RequestCacheMode mode, string destination, long start)
+    private async Task<StepOutcome> LeadAsync(RequestContext ctx, CompiledHeaderTransforms responseHeaders, StepDelegate next, CompiledCache cache,
+        string key, string flightKey, TaskCompletionSource<FlightResult> flight, CachedResponse? stale, RequestCacheMode mode)
     {
+        var context = ctx.Http;
         var outcome = FlightResult.Failure;
         try
         {
@@ -126,15 +127,16 @@ public sealed class ResponseCache : IDisposable
                 {
                     L1.Store(key, remote, context.Request.Headers);
                     outcome = new FlightResult(remote, false);
-                    await ServeAsync(handler, context, route, remote, CacheResults.HitCluster, start).ConfigureAwait(false);
-                    return;
+                    return await ServeAsync(ctx, cache, responseHeaders, remote, CacheResults.HitCluster).ConfigureAwait(false);
                 }
                 if (remote.HasValidator) stale = remote;
             }
-            var stored = await FetchAsync(handler, context, route, cache, key, stale, destination, start).ConfigureAwait(false);
+            var (stored, answer) = await FetchAsync(ctx, next, cache, key, stale).ConfigureAwait(false);
             // A response that arrived whole but may not be stored is no failure: the followers fetch their own, as it says.
-            var failed = stored is null && (context.RequestAborted.IsCancellationRequested || context.Response.StatusCode >= StatusCodes.Status500InternalServerError);
+            // (A refusal of the forward, e.g. 502, is rendered after the chain returns: its status is in the outcome.)
+            var failed = stored is null && (context.RequestAborted.IsCancellationRequested || answer.Status >= StatusCodes.Status500InternalServerError);
             outcome = new FlightResult(stored, failed);
+            return answer;
         }
         finally
         {
@@ -143,25 +145,26 @@ public sealed class ResponseCache : IDisposable
         }
     }
 
-    private async Task<CachedResponse?> FetchAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CompiledCache cache, string key,
-        CachedResponse? stale, string destination, long start)
+    private async Task<(CachedResponse?, StepOutcome)> FetchAsync(RequestContext ctx, StepDelegate next, CompiledCache cache, string key, CachedResponse? stale)
     {
-        var fill = new CacheFill(this, cache, key, stale, context.Request.Headers, cache.Definition.MaxBodySize ?? Settings.MaxBodySize);
+        var context = ctx.Http;
+        var fill = new CacheFill(this, cache, key, stale, context.Request.Headers, cache.Definition.MaxBodySize ?? Settings.MaxBodySize) { RequestId = ctx.RequestId };
         var response = context.Response;
         var original = response.Body;
         var capture = new CaptureStream(original, cache.Definition.MaxBodySize ?? Settings.MaxBodySize);
         fill.Capture = capture;
         response.Body = capture;
+        StepOutcome answer;
         try
         {
-            await handler.ProxyAsync(context, route, destination, start, fill).ConfigureAwait(false);
+            answer = await ForwardAsync(ctx, fill, next).ConfigureAwait(false);
         }
         finally
         {
             response.Body = original;
         }
-        Count(route, fill.Label);
-        return fill.Complete(context);
+        cache.Count(fill.Label);
+        return (fill.Complete(context), answer);
     }
 
     /// <summary>
@@ -169,9 +172,10 @@ public sealed class ResponseCache : IDisposable
     /// its client left) or did not finish within <c>collapse-timeout</c>, exactly one follower takes its place and the
     /// others wait for that one: a failing or slow upstream gets one request per round, never the whole crowd at once.
     /// </summary>
-    private async Task FollowAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CompiledCache cache, string key, string flightKey,
-        TaskCompletionSource<FlightResult> leader, string destination, long start)
+    private async Task<StepOutcome> FollowAsync(RequestContext ctx, CompiledHeaderTransforms responseHeaders, StepDelegate next, CompiledCache cache,
+        string key, string flightKey, TaskCompletionSource<FlightResult> leader)
     {
+        var context = ctx.Http;
         while (true)
         {
             FlightResult outcome;
@@ -187,21 +191,20 @@ public sealed class ResponseCache : IDisposable
             }
             catch (OperationCanceledException)
             {
-                return; // the client left while waiting
+                return StepOutcome.ClientGone; // the client left while waiting
             }
 
             // The leader's response is usable when it was stored, is fresh, and (if it varies) is the variant this request selects.
             if (outcome.Stored is { } result && CachePolicy.IsFresh(result, Now)
                 && (result.Vary.IsDefaultOrEmpty || L1.Lookup(key, context.Request.Headers) == result))
             {
-                await ServeAsync(handler, context, route, result, CacheResults.Collapsed, start).ConfigureAwait(false);
-                return;
+                return await ServeAsync(ctx, cache, responseHeaders, result, CacheResults.Collapsed).ConfigureAwait(false);
             }
             if (!outcome.Failed)
             {
                 // Not storable (or another variant): the response says each request gets its own.
-                await FetchAsync(handler, context, route, cache, key, null, destination, start).ConfigureAwait(false);
-                return;
+                var (_, answer) = await FetchAsync(ctx, next, cache, key, null).ConfigureAwait(false);
+                return answer;
             }
 
             var mine = NewFlight();
@@ -210,7 +213,7 @@ public sealed class ResponseCache : IDisposable
                 : ReferenceEquals(_flights.GetOrAdd(flightKey, mine), mine);
             if (!taken)
             {
-                if (_flights.TryGetValue(flightKey, out var next)) leader = next;
+                if (_flights.TryGetValue(flightKey, out var newer)) leader = newer;
                 continue;
             }
             CacheMetrics.CollapseTakeovers.Inc();
@@ -219,25 +222,37 @@ public sealed class ResponseCache : IDisposable
             {
                 _flights.TryRemove(new KeyValuePair<string, TaskCompletionSource<FlightResult>>(flightKey, mine));
                 mine.TrySetResult(new FlightResult(stored, false));
-                await ServeAsync(handler, context, route, stored, CacheResults.Collapsed, start).ConfigureAwait(false);
-                return;
+                return await ServeAsync(ctx, cache, responseHeaders, stored, CacheResults.Collapsed).ConfigureAwait(false);
             }
-            await LeadAsync(handler, context, route, cache, key, flightKey, mine, null, RequestCacheMode.Lookup, destination, start).ConfigureAwait(false);
-            return;
+            return await LeadAsync(ctx, responseHeaders, next, cache, key, flightKey, mine, null, RequestCacheMode.Lookup).ConfigureAwait(false);
         }
     }
 
     private static TaskCompletionSource<FlightResult> NewFlight() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private async Task ServeAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CachedResponse stored, string label, long start)
+    // The fill is this request's part in the forward that the rest of the chain performs.
+    private static async ValueTask<StepOutcome> ForwardAsync(RequestContext ctx, CacheFill fill, StepDelegate next)
     {
-        Count(route, label);
-        var status = await WriteAsync(context, stored, label, Now, route).ConfigureAwait(false);
-        handler.RecordServed(context, route, status, start);
+        ctx.AddHook(fill);
+        try
+        {
+            return await next(ctx).ConfigureAwait(false);
+        }
+        finally
+        {
+            ctx.RemoveHook(fill);
+        }
+    }
+
+    private async Task<StepOutcome> ServeAsync(RequestContext ctx, CompiledCache cache, CompiledHeaderTransforms responseHeaders, CachedResponse stored, string label)
+    {
+        cache.Count(label);
+        return StepOutcome.Answered(await WriteAsync(ctx.Http, stored, label, Now, ctx.RequestId, responseHeaders).ConfigureAwait(false));
     }
 
     /// <summary>Writes <paramref name="stored"/> as the response (304 when the client's validator matches); returns the status sent.</summary>
-    internal static async Task<int> WriteAsync(HttpContext context, CachedResponse stored, string label, DateTimeOffset now, CompiledRoute? route = null)
+    internal static async Task<int> WriteAsync(HttpContext context, CachedResponse stored, string label, DateTimeOffset now, string requestId,
+        CompiledHeaderTransforms? responseHeaders = null)
     {
         var request = context.Request;
         var response = context.Response;
@@ -246,8 +261,8 @@ public sealed class ResponseCache : IDisposable
         foreach (var header in stored.Headers) headers[header.Name] = header.Values.ToArray();
         headers.Age = CachePolicy.AgeHeader(stored, now);
         headers[CacheResults.Header] = label;
-        headers["X-Request-Id"] = RequestIdentity.RequestId(request);
-        route?.ResponseHeaders.Apply(headers);
+        headers["X-Request-Id"] = requestId;
+        responseHeaders?.Apply(headers);
         if (NotModified(request, stored))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
@@ -285,8 +300,6 @@ public sealed class ResponseCache : IDisposable
     }
 
     private static string Weak(string etag) => etag.StartsWith("W/", StringComparison.Ordinal) ? etag[2..] : etag;
-
-    private static void Count(CompiledRoute route, string label) => route.Cache?.Count(label);
 
     // What a flight's leader ended with: the response it stored, or whether it failed (so one follower takes over).
     private sealed record FlightResult(CachedResponse? Stored, bool Failed)

@@ -12,7 +12,7 @@ namespace Gateway.Actors.Routing;
 /// <c>/user/route-table</c>: takes the node's definitions, has the upstreams actor bring its upstreams in line, then
 /// compiles the routes into an immutable table and swaps it into the <see cref="RouteTableHolder"/>.
 /// </summary>
-public sealed class RouteTableActor : ReceiveActor
+internal sealed class RouteTableActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RouteTableHolder _holder;
@@ -20,20 +20,24 @@ public sealed class RouteTableActor : ReceiveActor
     private readonly ClientAddressResolver _clients;
     private readonly ClusterRateLimitRegistry _clusterLimits;
     private readonly Security.NodeSecurity? _security;
+    private readonly Forwarding.ForwardingServices? _forwarding;
+    private readonly Caching.ResponseCache? _cache;
     private Dictionary<string, IRouteRateLimiter> _limiters = new(StringComparer.Ordinal);
     private GatewayDefinitions _pending = GatewayDefinitions.Empty;
     private long _generation;
     private readonly List<IActorRef> _waiting = [];
 
     /// <summary>Props for the route-table actor publishing to <paramref name="holder"/>.</summary>
-    public static Props Props(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits,
-        Security.NodeSecurity? security = null) =>
-        Akka.Actor.Props.Create(() => new RouteTableActor(holder, upstreams, clients, clusterLimits, security));
+    internal static Props Props(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits,
+        Security.NodeSecurity? security = null, Forwarding.ForwardingServices? forwarding = null, Caching.ResponseCache? cache = null) =>
+        Akka.Actor.Props.Create(() => new RouteTableActor(holder, upstreams, clients, clusterLimits, security, forwarding, cache));
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
     public RouteTableActor(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits,
-        Security.NodeSecurity? security = null)
+        Security.NodeSecurity? security = null, Forwarding.ForwardingServices? forwarding = null, Caching.ResponseCache? cache = null)
     {
+        _forwarding = forwarding;
+        _cache = cache;
         _security = security;
         _clients = clients;
         _clusterLimits = clusterLimits;
@@ -80,7 +84,7 @@ public sealed class RouteTableActor : ReceiveActor
         var retired = _limiters.Values.ToList();
         _limiters = limiters;
         _clusterLimits.Publish(limiters.Values.OfType<ClusterRateLimiter>().ToList());
-        var (table, skipped) = Compile(_pending, runtimes, limiters, _security);
+        var (table, skipped) = Compile(_pending, runtimes, limiters, _security, _forwarding, _cache);
         _holder.Publish(table, runtimes.Values.ToArray());
         foreach (var reason in skipped) _log.Warning("Route skipped: {Reason}", reason);
         // Every node publishes a table per replicated change: Debug. The node applying a change set logs it once at Information.
@@ -101,7 +105,7 @@ public sealed class RouteTableActor : ReceiveActor
     /// <summary>Compiles the routes of <paramref name="definitions"/> whose upstream has a runtime; returns why others were skipped.</summary>
     internal static (RouteTable<CompiledRoute> Table, ImmutableArray<string> Skipped) Compile(
         GatewayDefinitions definitions, IReadOnlyDictionary<string, UpstreamRuntime> runtimes, IReadOnlyDictionary<string, IRouteRateLimiter> limiters,
-        Security.NodeSecurity? security = null)
+        Security.NodeSecurity? security = null, Forwarding.ForwardingServices? forwarding = null, Caching.ResponseCache? cache = null)
     {
         var entries = new List<RouteTableEntry<CompiledRoute>>(definitions.Routes.Length);
         var skipped = ImmutableArray.CreateBuilder<string>();
@@ -117,7 +121,7 @@ public sealed class RouteTableActor : ReceiveActor
                 skipped.Add($"route '{route.Id}': upstream '{route.Upstream}' does not exist");
                 continue;
             }
-            var compiled = new CompiledRoute(route, template!, runtime, limiters.GetValueOrDefault(route.Id), security?.Compile(route));
+            var compiled = new CompiledRoute(route, template!, runtime, limiters.GetValueOrDefault(route.Id), security?.Compile(route), forwarding, cache);
             entries.Add(new RouteTableEntry<CompiledRoute>(route.Id, route.Hosts, route.Methods, template!, route.Order, compiled));
         }
         return (RouteTable<CompiledRoute>.Compile(entries), skipped.ToImmutable());
