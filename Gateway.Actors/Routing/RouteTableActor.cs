@@ -96,13 +96,21 @@ public sealed class RouteTableActor : ReceiveActor
                 skipped.Add($"route '{route.Id}': {error}");
                 continue;
             }
-            if (!runtimes.TryGetValue(route.Upstream, out var runtime))
+            if (route.UpstreamNames.FirstOrDefault(name => !runtimes.ContainsKey(name)) is { } missing)
             {
-                skipped.Add($"route '{route.Id}': upstream '{route.Upstream}' does not exist");
+                skipped.Add($"route '{route.Id}': upstream '{missing}' does not exist");
+                continue;
+            }
+            if (!runtimes.TryGetValue(route.UpstreamNames.FirstOrDefault() ?? "", out var runtime))
+            {
+                skipped.Add($"route '{route.Id}': names no upstream");
                 continue;
             }
             var compiled = new CompiledRoute(route, template!, runtime, limiters.GetValueOrDefault(route.Id), security?.Compile(route));
-            entries.Add(new RouteTableEntry<CompiledRoute>(route.Id, route.Hosts, route.Methods, template!, route.Order, compiled));
+            entries.Add(new RouteTableEntry<CompiledRoute>(route.Id, route.Hosts, route.Methods, template!, route.Order, compiled)
+            {
+                Conditions = RouteConditions.Compile(route.Match),
+            });
         }
         return (RouteTable<CompiledRoute>.Compile(entries), skipped.ToImmutable());
     }

@@ -9,7 +9,7 @@ public sealed partial class DefinitionReader
     private CacheDefinition? ReadCache(Dictionary<string, JsonNode?> fields, string at)
     {
         if (Section(fields, at, "cache") is not var (inner, sectionAt)) return null;
-        var f = Fields(inner, sectionAt, "key", "defaultTtl", "maxBodySize", "allowSetCookie", "cluster");
+        var f = Fields(inner, sectionAt, "key", "defaultTtl", "maxBodySize", "allowSetCookie", "cluster", "staleIfError");
         return new CacheDefinition
         {
             Key = StringList(f, sectionAt, "key"),
@@ -17,6 +17,7 @@ public sealed partial class DefinitionReader
             MaxBodySize = ByteSize(f, sectionAt, "maxBodySize"),
             AllowSetCookie = Boolean(f, sectionAt, "allowSetCookie") ?? false,
             Cluster = Boolean(f, sectionAt, "cluster") ?? true,
+            StaleIfError = Duration(f, sectionAt, "staleIfError"),
         };
     }
 }
