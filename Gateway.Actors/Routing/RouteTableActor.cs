@@ -96,12 +96,12 @@ public sealed class RouteTableActor : ReceiveActor
                 skipped.Add($"route '{route.Id}': {error}");
                 continue;
             }
-            if (route.UpstreamNames.FirstOrDefault(name => !runtimes.ContainsKey(name)) is { } missing)
+            if (route.UpstreamNames().FirstOrDefault(name => !runtimes.ContainsKey(name)) is { } missing)
             {
                 skipped.Add($"route '{route.Id}': upstream '{missing}' does not exist");
                 continue;
             }
-            if (!runtimes.TryGetValue(route.UpstreamNames.FirstOrDefault() ?? "", out var runtime))
+            if (!runtimes.TryGetValue(route.UpstreamNames().FirstOrDefault() ?? "", out var runtime))
             {
                 skipped.Add($"route '{route.Id}': names no upstream");
                 continue;

@@ -28,7 +28,7 @@ public sealed class UpstreamRuntime
         Retry = defaults.Retry.With(definition.Retry);
         RetryBudget = new RetryBudget(Retry.Budget, Retry.MinRetriesPerSecond);
         LoadBalancing = definition.LoadBalancing ?? defaults.LoadBalancing;
-        Balancer = LoadBalancers.Create(LoadBalancing, definition.Endpoints.Select(e => e.Weight).ToArray());
+        Balancer = LoadBalancers.Create(LoadBalancing, Endpoints.Select(e => e.DestinationPrefix).ToArray(), definition.Endpoints.Select(e => e.Weight).ToArray());
         RequestTimeout = definition.RequestTimeout ?? defaults.RequestTimeout;
         ConnectTimeout = definition.ConnectTimeout ?? defaults.ConnectTimeout;
         RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(defaults.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

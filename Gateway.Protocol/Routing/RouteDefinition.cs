@@ -69,7 +69,7 @@ public sealed record RouteDefinition : Cluster.IGatewayMessage
     public FallbackDefinition? Fallback { get; init; }
 
     /// <summary>Every upstream the route sends to: <see cref="Upstream"/>, or each backend's.</summary>
-    public IEnumerable<string> UpstreamNames => Backends.IsDefaultOrEmpty
+    public IEnumerable<string> UpstreamNames() => Backends.IsDefaultOrEmpty
         ? string.IsNullOrEmpty(Upstream) ? [] : [Upstream]
         : Backends.Select(b => b.Upstream);
 
