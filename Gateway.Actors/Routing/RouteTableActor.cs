@@ -71,6 +71,7 @@ public sealed class RouteTableActor : ReceiveActor
         foreach (var reason in skipped) _log.Warning("Route skipped: {Reason}", reason);
         _log.Info("Route table {Generation} published with {RouteCount} routes onto {UpstreamCount} upstreams",
             _generation, table.Count, runtimes.Count);
+        RouteTableMetrics.Published(_generation, table.Count, skipped.Length);
         Context.System.EventStream.Publish(new RouteTablePublished(_generation, table.Count, skipped));
         foreach (var ackTo in _waiting) ackTo.Tell(new DefinitionsApplied(_generation));
         _waiting.Clear();

@@ -106,7 +106,8 @@ public static class NodeHost
                     // No seed nodes: this node is a cluster of one, so one machine runs the same code path as many.
                     var cluster = Cluster.Get(system);
                     if (!settings.HasSeedNodes) cluster.Join(cluster.SelfAddress);
-                });
+                })
+                .AddStartup((system, _) => Gateway.Actors.Observability.ClusterMetrics.Register(system));
         });
 
         // Opens the ingress once the node is ready; on stop, drains it and leaves the cluster before any hosted service stops.
