@@ -11,7 +11,7 @@ namespace Gateway.Actors.Caching;
 /// adds the stored validators when revalidating), judges the response as it arrives, captures a storable body, and
 /// answers a 304 to a revalidation with the refreshed stored response. Attached to the request's <c>ProxyRequest</c>.
 /// </summary>
-public sealed class CacheFill
+public sealed class CacheFill : Chain.IForwardHook
 {
     // Not stored: hop-by-hop (RFC 9110 §7.6.1), recomputed (Content-Length, Age), or never replayed (Set-Cookie).
     private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase)
@@ -59,6 +59,9 @@ public sealed class CacheFill
     public CachedResponse? Stored { get; private set; }
 
     internal CaptureStream? Capture { get; set; }
+
+    /// <summary>The request's one id, for a response written from the store.</summary>
+    internal string RequestId { get; init; } = "";
 
     /// <summary>Called by the transform on the outgoing request's headers.</summary>
     public void ShapeRequest(HttpRequestHeaders headers)
@@ -114,7 +117,7 @@ public sealed class CacheFill
     public async ValueTask<bool> ServeRefreshedAsync(HttpContext context)
     {
         Label = CacheResults.Revalidated;
-        await ResponseCache.WriteAsync(context, Stored!, Label, _cache!.Now).ConfigureAwait(false);
+        await ResponseCache.WriteAsync(context, Stored!, Label, _cache!.Now, RequestId).ConfigureAwait(false);
         return false;
     }
 
@@ -193,4 +196,12 @@ public sealed class CacheFill
         }
         return null;
     }
+
+    void Chain.IForwardHook.OnRequest(HttpRequestHeaders headers) => ShapeRequest(headers);
+
+    bool Chain.IForwardHook.OnResponse(HttpResponseMessage? response) => OnResponse(response);
+
+    ValueTask<bool> Chain.IForwardHook.ServeInsteadAsync(HttpContext context) => ServeRefreshedAsync(context);
+
+    void Chain.IForwardHook.OnResponseHeaders(HttpContext context) => OnHeadersCopied(context.Response.Headers);
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Gateway.Actors.Forwarding;
-using Gateway.Actors.Routing;
+using Gateway.Actors.Chain;
 using Gateway.Protocol.Caching;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -48,30 +48,29 @@ public sealed class ResponseCache : IDisposable
     /// <summary>Removes what <paramref name="purge"/> selects from this node's L1 and L2 stores; returns how many entries went from each.</summary>
     public (int L1, int L2) PurgeLocal(PurgeCache purge) => (L1.Purge(purge), L2.Purge(purge));
 
-    /// <summary>Handles a request matched to <paramref name="route"/>, whose cache is <paramref name="cache"/>; <paramref name="path"/> is the routed path.</summary>
-    internal async Task HandleAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CompiledCache cache, string path, string destination, long start)
+    /// <summary>
+    /// Runs the cache for a request on a route whose cache is <paramref name="cache"/>: answers from L1 or L2, collapses
+    /// concurrent misses, or calls <paramref name="next"/> (the rest of the route's chain) with a fill hooked on the forward.
+    /// </summary>
+    internal async ValueTask<StepOutcome> HandleAsync(RequestContext ctx, CompiledCache cache, CompiledHeaderTransforms responseHeaders, StepDelegate next)
     {
+        var context = ctx.Http;
         var request = context.Request;
         var headers = request.Headers;
         var mode = CachePolicy.ForRequest(request.Method, headers.CacheControl, headers.Pragma, headers.ContainsKey(HeaderNames.Range));
         if (mode == RequestCacheMode.Bypass)
         {
-            Count(route, CacheResults.Bypass);
-            await handler.ProxyAsync(context, route, destination, start, CacheFill.PassThrough(CacheResults.Bypass)).ConfigureAwait(false);
-            return;
+            cache.Count(CacheResults.Bypass);
+            return await ForwardAsync(ctx, CacheFill.PassThrough(CacheResults.Bypass), next).ConfigureAwait(false);
         }
 
-        var key = cache.BaseKey(request, path);
+        var key = cache.BaseKey(request, ctx.Path);
         CachedResponse? stale = null;
         if (mode == RequestCacheMode.Lookup)
         {
             if (L1.Lookup(key, headers) is { } stored)
             {
-                if (CachePolicy.IsFresh(stored, Now))
-                {
-                    await ServeAsync(handler, context, route, stored, CacheResults.Hit, start).ConfigureAwait(false);
-                    return;
-                }
+                if (CachePolicy.IsFresh(stored, Now)) return await ServeAsync(ctx, cache, responseHeaders, stored, CacheResults.Hit).ConfigureAwait(false);
                 if (stored.HasValidator) stale = stored;
             }
         }
@@ -79,19 +78,14 @@ public sealed class ResponseCache : IDisposable
         // A HEAD miss is forwarded as it is; only GET responses (with their bodies) are stored.
         if (HttpMethods.IsHead(request.Method))
         {
-            Count(route, CacheResults.Miss);
-            await handler.ProxyAsync(context, route, destination, start, CacheFill.PassThrough(CacheResults.Miss)).ConfigureAwait(false);
-            return;
+            cache.Count(CacheResults.Miss);
+            return await ForwardAsync(ctx, CacheFill.PassThrough(CacheResults.Miss), next).ConfigureAwait(false);
         }
 
         var flightKey = L1.RuleOf(key) is { } rule ? CacheKeys.Variant(key, rule.Headers, headers) : key;
         var flight = new TaskCompletionSource<CachedResponse?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var leader = mode == RequestCacheMode.Refresh ? flight : _flights.GetOrAdd(flightKey, flight);
-        if (!ReferenceEquals(leader, flight))
-        {
-            await FollowAsync(handler, context, route, cache, key, leader.Task, destination, start).ConfigureAwait(false);
-            return;
-        }
+        if (!ReferenceEquals(leader, flight)) return await FollowAsync(ctx, cache, responseHeaders, key, leader.Task, next).ConfigureAwait(false);
 
         CachedResponse? result = null;
         try
@@ -103,12 +97,12 @@ public sealed class ResponseCache : IDisposable
                 {
                     L1.Store(key, remote, headers);
                     result = remote;
-                    await ServeAsync(handler, context, route, remote, CacheResults.HitCluster, start).ConfigureAwait(false);
-                    return;
+                    return await ServeAsync(ctx, cache, responseHeaders, remote, CacheResults.HitCluster).ConfigureAwait(false);
                 }
                 if (remote.HasValidator) stale = remote;
             }
-            result = await FetchAsync(handler, context, route, cache, key, stale, destination, start).ConfigureAwait(false);
+            (result, var outcome) = await FetchAsync(ctx, cache, key, stale, next).ConfigureAwait(false);
+            return outcome;
         }
         finally
         {
@@ -126,30 +120,32 @@ public sealed class ResponseCache : IDisposable
             cluster.Store(baseKey, requestHeaders, response, Now);
     }
 
-    private async Task<CachedResponse?> FetchAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CompiledCache cache, string key,
-        CachedResponse? stale, string destination, long start)
+    private async Task<(CachedResponse?, StepOutcome)> FetchAsync(RequestContext ctx, CompiledCache cache, string key, CachedResponse? stale, StepDelegate next)
     {
-        var fill = new CacheFill(this, cache, key, stale, context.Request.Headers, cache.Definition.MaxBodySize ?? Settings.MaxBodySize);
+        var context = ctx.Http;
+        var fill = new CacheFill(this, cache, key, stale, context.Request.Headers, cache.Definition.MaxBodySize ?? Settings.MaxBodySize) { RequestId = ctx.RequestId };
         var response = context.Response;
         var original = response.Body;
         var capture = new CaptureStream(original, cache.Definition.MaxBodySize ?? Settings.MaxBodySize);
         fill.Capture = capture;
         response.Body = capture;
+        StepOutcome outcome;
         try
         {
-            await handler.ProxyAsync(context, route, destination, start, fill).ConfigureAwait(false);
+            outcome = await ForwardAsync(ctx, fill, next).ConfigureAwait(false);
         }
         finally
         {
             response.Body = original;
         }
-        Count(route, fill.Label);
-        return fill.Complete(context);
+        cache.Count(fill.Label);
+        return (fill.Complete(context), outcome);
     }
 
-    private async Task FollowAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CompiledCache cache, string key,
-        Task<CachedResponse?> leader, string destination, long start)
+    private async Task<StepOutcome> FollowAsync(RequestContext ctx, CompiledCache cache, CompiledHeaderTransforms responseHeaders, string key,
+        Task<CachedResponse?> leader, StepDelegate next)
     {
+        var context = ctx.Http;
         CachedResponse? result;
         try
         {
@@ -161,27 +157,39 @@ public sealed class ResponseCache : IDisposable
         }
         catch (OperationCanceledException)
         {
-            return; // the client left while waiting
+            return StepOutcome.ClientGone; // the client left while waiting
         }
 
         // The leader's response is usable when it was stored, is fresh, and (if it varies) is the variant this request selects.
         if (result is not null && CachePolicy.IsFresh(result, Now) && (result.Vary.IsDefaultOrEmpty || L1.Lookup(key, context.Request.Headers) == result))
-        {
-            await ServeAsync(handler, context, route, result, CacheResults.Collapsed, start).ConfigureAwait(false);
-            return;
-        }
-        await FetchAsync(handler, context, route, cache, key, null, destination, start).ConfigureAwait(false);
+            return await ServeAsync(ctx, cache, responseHeaders, result, CacheResults.Collapsed).ConfigureAwait(false);
+        var (_, outcome) = await FetchAsync(ctx, cache, key, null, next).ConfigureAwait(false);
+        return outcome;
     }
 
-    private async Task ServeAsync(IngressHandler handler, HttpContext context, CompiledRoute route, CachedResponse stored, string label, long start)
+    // The fill is this request's part in the forward that the rest of the chain performs.
+    private static async ValueTask<StepOutcome> ForwardAsync(RequestContext ctx, CacheFill fill, StepDelegate next)
     {
-        Count(route, label);
-        var status = await WriteAsync(context, stored, label, Now, route).ConfigureAwait(false);
-        handler.RecordServed(context, route, status, start);
+        ctx.AddHook(fill);
+        try
+        {
+            return await next(ctx).ConfigureAwait(false);
+        }
+        finally
+        {
+            ctx.RemoveHook(fill);
+        }
+    }
+
+    private async Task<StepOutcome> ServeAsync(RequestContext ctx, CompiledCache cache, CompiledHeaderTransforms responseHeaders, CachedResponse stored, string label)
+    {
+        cache.Count(label);
+        return StepOutcome.Answered(await WriteAsync(ctx.Http, stored, label, Now, ctx.RequestId, responseHeaders).ConfigureAwait(false));
     }
 
     /// <summary>Writes <paramref name="stored"/> as the response (304 when the client's validator matches); returns the status sent.</summary>
-    internal static async Task<int> WriteAsync(HttpContext context, CachedResponse stored, string label, DateTimeOffset now, CompiledRoute? route = null)
+    internal static async Task<int> WriteAsync(HttpContext context, CachedResponse stored, string label, DateTimeOffset now, string requestId,
+        CompiledHeaderTransforms? responseHeaders = null)
     {
         var request = context.Request;
         var response = context.Response;
@@ -190,8 +198,8 @@ public sealed class ResponseCache : IDisposable
         foreach (var header in stored.Headers) headers[header.Name] = header.Values.ToArray();
         headers.Age = CachePolicy.AgeHeader(stored, now);
         headers[CacheResults.Header] = label;
-        headers["X-Request-Id"] = RequestIdentity.RequestId(request);
-        route?.ResponseHeaders.Apply(headers);
+        headers["X-Request-Id"] = requestId;
+        responseHeaders?.Apply(headers);
         if (NotModified(request, stored))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
@@ -229,8 +237,6 @@ public sealed class ResponseCache : IDisposable
     }
 
     private static string Weak(string etag) => etag.StartsWith("W/", StringComparison.Ordinal) ? etag[2..] : etag;
-
-    private static void Count(CompiledRoute route, string label) => route.Cache?.Count(label);
 
     /// <inheritdoc />
     public void Dispose()

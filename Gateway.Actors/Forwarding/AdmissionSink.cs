@@ -5,7 +5,8 @@ namespace Gateway.Actors.Forwarding;
 
 /// <summary>
 /// The last stage of an upstream's pipeline: pulls the next queued request only while <see cref="UpstreamPipeline"/>
-/// has a free in-flight slot, and admits it. The materialized task completes when the queue completes.
+/// has a free in-flight slot, and admits it once it takes one (a request admitted at once may take it first: then the
+/// pulled request is held until the next release wakes the stage). The materialized task completes when the queue completes.
 /// </summary>
 /// <remarks>
 /// This replaces SelectAsyncUnordered, which waits on one task per element and so costs a continuation plus a stream
@@ -36,6 +37,7 @@ internal sealed class AdmissionSink : GraphStageWithMaterializedValue<SinkShape<
     {
         private readonly AdmissionSink _stage;
         private readonly TaskCompletionSource _completion;
+        private ProxyRequest? _held;
 
         public Logic(AdmissionSink stage, TaskCompletionSource completion) : base(stage.Shape)
         {
@@ -46,21 +48,38 @@ internal sealed class AdmissionSink : GraphStageWithMaterializedValue<SinkShape<
 
         public override void PreStart()
         {
-            _stage._pipeline.SetWake(GetAsyncCallback(PullIfFree));
+            _stage._pipeline.SetWake(GetAsyncCallback(OnSlotFreed));
             PullIfFree();
         }
 
         public override void OnPush()
         {
-            var request = Grab(_stage.In);
-            _stage._pipeline.Admit(request);
-            PullIfFree();
+            _held = Grab(_stage.In);
+            OnSlotFreed();
         }
 
         public override void OnUpstreamFinish()
         {
+            if (_held is not null) return; // completes once the held request is admitted
             _completion.TrySetResult();
             CompleteStage();
+        }
+
+        private void OnSlotFreed()
+        {
+            if (_held is { } held)
+            {
+                if (!_stage._pipeline.TryTakeSlot()) return;
+                _held = null;
+                _stage._pipeline.AdmitQueued(held);
+                if (IsClosed(_stage.In))
+                {
+                    _completion.TrySetResult();
+                    CompleteStage();
+                    return;
+                }
+            }
+            PullIfFree();
         }
 
         public override void OnUpstreamFailure(Exception e)
@@ -69,8 +88,16 @@ internal sealed class AdmissionSink : GraphStageWithMaterializedValue<SinkShape<
             FailStage(e);
         }
 
-        public override void PostStop() =>
+        public override void PostStop()
+        {
+            // Stopped while holding a request: let it go rather than leave its client waiting.
+            if (_held is { } held)
+            {
+                _held = null;
+                _stage._pipeline.AdmitWithoutSlot(held);
+            }
             _completion.TrySetException(new AbruptStageTerminationException(this));
+        }
 
         private void PullIfFree()
         {

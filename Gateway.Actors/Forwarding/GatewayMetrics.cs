@@ -71,4 +71,9 @@ public static class GatewayMetrics
     public static readonly Counter RateLimitAdmitted = Metrics.CreateCounter(
         "gateway_rate_limit_admitted_total", "Requests a route's rate limit let through (refusals: gateway_rate_limited_total).",
         new CounterConfiguration { LabelNames = ["route"] });
+
+    /// <summary>Failed tries to upstream endpoints, by upstream and forwarder error (the first per endpoint is also logged).</summary>
+    public static readonly Counter UpstreamFailures = Metrics.CreateCounter(
+        "gateway_upstream_failures_total", "Tries to an upstream endpoint that failed before or while answering, by upstream and error.",
+        new CounterConfiguration { LabelNames = ["upstream", "error"] });
 }

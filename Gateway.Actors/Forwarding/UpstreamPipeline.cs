@@ -5,8 +5,10 @@ using Akka.Streams.Dsl;
 namespace Gateway.Actors.Forwarding;
 
 /// <summary>
-/// The backpressured admission pipeline of one upstream: a bounded queue feeding an Akka.Streams graph that lets at most
-/// <see cref="MaxInFlight"/> requests forward at once. A request that finds the queue full is refused at once (shed).
+/// The backpressured admission pipeline of one upstream: at most <see cref="MaxInFlight"/> requests forward at once.
+/// A request that finds a free slot and nobody waiting goes at once (one Interlocked step); otherwise it enters a bounded
+/// queue feeding an Akka.Streams graph, which owns the queue, its bound and the shedding: a request that finds the
+/// queue full is refused at once (shed).
 /// </summary>
 /// <remarks>
 /// The queue is a bounded <see cref="Channel{T}"/> read by <see cref="ChannelSource"/>: unlike Source.Queue it accepts
@@ -17,7 +19,10 @@ public sealed class UpstreamPipeline
 {
     private readonly Channel<ProxyRequest> _queue;
     private int _free;
+    private int _waiting;
+    private readonly int _maxWaiting;
     private volatile Action? _wake;
+    private volatile bool _completed;
 
     /// <summary>Creates the queue; nothing is admitted until <see cref="Run"/> materializes the graph.</summary>
     public UpstreamPipeline(int maxInFlight, int maxQueued)
@@ -25,8 +30,10 @@ public sealed class UpstreamPipeline
         MaxInFlight = maxInFlight;
         MaxQueued = maxQueued;
         _free = maxInFlight;
-        // A channel needs room for one item; with max-queued = 0 that one item is the only wait allowed.
-        _queue = Channel.CreateBounded<ProxyRequest>(new BoundedChannelOptions(Math.Max(1, maxQueued))
+        // The bound is kept by counting waiters (max-queued = 0 still lets one wait, as a channel needs room for one);
+        // the channel has room for one more, the request the graph may hold while a request admitted at once took the slot.
+        _maxWaiting = Math.Max(1, maxQueued);
+        _queue = Channel.CreateBounded<ProxyRequest>(new BoundedChannelOptions(_maxWaiting + 1)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
@@ -42,23 +49,75 @@ public sealed class UpstreamPipeline
     public int MaxQueued { get; }
 
     /// <summary>Requests waiting for admission now.</summary>
-    public int QueueDepth => _queue.Reader.Count;
+    public int QueueDepth => Volatile.Read(ref _waiting);
 
     /// <summary>Requests admitted and not yet finished.</summary>
     public int Admitted => MaxInFlight - Volatile.Read(ref _free);
 
     internal bool HasFreeSlot => Volatile.Read(ref _free) > 0;
 
-    /// <summary>Queues <paramref name="request"/>; false when the queue is full or closed, and the caller sheds it.</summary>
-    public bool TryEnqueue(ProxyRequest request) => _queue.Writer.TryWrite(request);
+    /// <summary>Takes a free slot for a queued request; false when a request admitted at once took the last one first.</summary>
+    internal bool TryTakeSlot()
+    {
+        var free = Volatile.Read(ref _free);
+        while (free > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _free, free - 1, free);
+            if (seen == free) return true;
+            free = seen;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Admits <paramref name="request"/> at once when a slot is free and no request waits; else queues it; else (queue
+    /// full or closed) the caller sheds it.
+    /// </summary>
+    internal Admission TryAdmit(ProxyRequest request)
+    {
+        if (Volatile.Read(ref _waiting) == 0 && !_completed)
+        {
+            var free = Volatile.Read(ref _free);
+            while (free > 0)
+            {
+                var seen = Interlocked.CompareExchange(ref _free, free - 1, free);
+                if (seen == free)
+                {
+                    request.AdmitDirectly(this);
+                    return Admission.Admitted;
+                }
+                free = seen;
+            }
+        }
+        return TryEnqueue(request) ? Admission.Queued : Admission.Shed;
+    }
+
+    /// <summary>Queues <paramref name="request"/> for the graph to admit; false when the queue is full or closed, and the caller sheds it.</summary>
+    internal bool TryEnqueue(ProxyRequest request)
+    {
+        request.PrepareToQueue();
+        if (Interlocked.Increment(ref _waiting) <= _maxWaiting && _queue.Writer.TryWrite(request)) return true;
+        Interlocked.Decrement(ref _waiting);
+        return false;
+    }
 
     /// <summary>Stops taking requests; the graph admits what is queued and then completes.</summary>
-    public void Complete() => _queue.Writer.TryComplete();
+    public void Complete()
+    {
+        _completed = true;
+        _queue.Writer.TryComplete();
+    }
 
     /// <summary>Admits whatever is still queued without waiting for a slot; used when the pipeline's owner stops.</summary>
     public void AdmitRemaining()
     {
-        while (_queue.Reader.TryRead(out var request)) Admit(request);
+        while (_queue.Reader.TryRead(out var request)) AdmitWithoutSlot(request);
+    }
+
+    internal void AdmitWithoutSlot(ProxyRequest request)
+    {
+        Interlocked.Decrement(ref _free);
+        AdmitQueued(request);
     }
 
     /// <summary>Materializes the admission graph; the task completes when the queue is completed and drained.</summary>
@@ -67,18 +126,32 @@ public sealed class UpstreamPipeline
             .ToMaterialized(new AdmissionSink(this), Keep.Right)
             .Run(materializer);
 
-    /// <summary>Takes a slot for <paramref name="request"/> and admits it; a request whose client left gives it straight back.</summary>
-    internal void Admit(ProxyRequest request)
+    /// <summary>Admits a queued <paramref name="request"/> on a slot already taken; a request whose client left gives it straight back.</summary>
+    internal void AdmitQueued(ProxyRequest request)
     {
-        Interlocked.Decrement(ref _free);
-        if (!request.Admit(this)) Interlocked.Increment(ref _free);
+        Interlocked.Decrement(ref _waiting);
+        if (!request.Admit(this)) Release();
     }
 
-    /// <summary>Called once by each admitted request when it ends; wakes the graph only if it was waiting for a slot.</summary>
+    /// <summary>Called once by each admitted request when it ends; wakes the graph only while requests wait (saturation).</summary>
     internal void Release()
     {
-        if (Interlocked.Increment(ref _free) == 1) _wake?.Invoke();
+        Interlocked.Increment(ref _free);
+        if (Volatile.Read(ref _waiting) > 0) _wake?.Invoke();
     }
 
     internal void SetWake(Action wake) => _wake = wake;
+}
+
+/// <summary>What <see cref="UpstreamPipeline.TryAdmit"/> did with a request.</summary>
+internal enum Admission
+{
+    /// <summary>Admitted at once: it holds a slot.</summary>
+    Admitted,
+
+    /// <summary>Queued: wait for admission.</summary>
+    Queued,
+
+    /// <summary>Queue full or closed: shed it.</summary>
+    Shed,
 }

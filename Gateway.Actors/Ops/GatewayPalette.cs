@@ -50,7 +50,7 @@ public static class GatewayPalette
         {
             var rows = table.Entries.OrderBy(e => e.Id, StringComparer.Ordinal).Select(e => new[]
             {
-                e.Id, List(e.Hosts), List(e.Methods), e.Path.Text, e.Value.Upstream.Name, e.Value.Definition.Version.ToString(Invariant),
+                e.Id, List(e.Hosts), List(e.Methods), e.Path.Text, e.Value.Definition.Backends.IsDefaultOrEmpty ? e.Value.Upstream.Name : string.Join(",", e.Value.Definition.Backends.Select(b => $"{b.Upstream}:{b.Weight}")), e.Value.Definition.Version.ToString(Invariant),
             });
             return OpsResult.Ok(OpsFrame.Table("routes", ["id", "hosts", "methods", "path", "upstream", "version"], rows));
         }
@@ -64,13 +64,24 @@ public static class GatewayPalette
             ["hosts", List(d.Hosts)],
             ["methods", List(d.Methods)],
             ["path", d.Path],
-            ["upstream", d.Upstream],
+            ["upstream", d.Backends.IsDefaultOrEmpty ? d.Upstream : "-"],
             ["order", d.Order.ToString(Invariant)],
             ["rewrite", d.Rewrite is null ? "-" : d.Rewrite.StripPrefix is { } strip ? $"strip-prefix {strip}" : $"template {d.Rewrite.Template}"],
             ["timeout", Duration(found.ForwarderConfig.ActivityTimeout)],
             ["version", d.Version.ToString(Invariant)],
         ];
-        return OpsResult.Ok(OpsFrame.Table("route", ["field", "value"], fields));
+        if (found.Split is not { } split) return OpsResult.Ok(OpsFrame.Table("route", ["field", "value"], fields));
+        // Configured weights beside the share this node actually sent each backend since the route was compiled.
+        var sent = split.Sent;
+        var totalSent = sent.Sum();
+        var totalWeight = split.Backends.Sum(b => b.Weight);
+        var backends = OpsFrame.Table("backends", ["upstream", "weight", "configured", "sent", "observed"],
+            split.Backends.Select((b, i) => new[]
+            {
+                b.Upstream.Name, N(b.Weight), Percent(totalWeight == 0 ? 0 : (double)b.Weight / totalWeight), N((long)sent[i]),
+                totalSent == 0 ? "-" : Percent(sent[i] / totalSent),
+            }));
+        return OpsResult.Ok(OpsFrame.Table("route", ["field", "value"], fields.Append(["sticky", d.Sticky?.Key ?? "-"]).ToArray()), backends);
     }
 
     /// <summary>The upstreams (or the one named <paramref name="name"/>) and their endpoints with live counters.</summary>
@@ -121,6 +132,8 @@ public static class GatewayPalette
     }
 
     private static string N(long n) => n.ToString(Invariant);
+
+    private static string Percent(double share) => (share * 100).ToString("0.0", Invariant) + "%";
 
     private static string Millis(TimeSpan? value) => value is null ? "-" : value.Value.TotalMilliseconds.ToString("0.###", Invariant);
 

@@ -1,3 +1,4 @@
+using Gateway.Actors.Chain;
 using Gateway.Actors.Forwarding;
 using Gateway.Actors.Upstreams;
 using Gateway.Protocol.Routing;
@@ -5,13 +6,25 @@ using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Actors.Routing;
 
-/// <summary>A route prepared for the hot path: its upstream, rewrite, header transforms, timeouts and metric children.</summary>
+/// <summary>
+/// A route prepared for the hot path: its compiled step chain (security, rate limit, cache, forward: only the steps its
+/// policies need), rewrite, header transforms, timeouts and metric children.
+/// </summary>
 public sealed class CompiledRoute
 {
     /// <summary>Compiles <paramref name="definition"/> onto <paramref name="upstream"/>, with its rate limiter if it has one.</summary>
+    /// <param name="definition">The route.</param>
+    /// <param name="path">Its parsed path template.</param>
+    /// <param name="upstream">The upstream's runtime.</param>
+    /// <param name="rateLimiter">Its rate limiter, or null.</param>
+    /// <param name="security">Its security steps, or null.</param>
+    /// <param name="forwarding">The node's forwarding services; without them the chain has no forward step (tests of other parts).</param>
+    /// <param name="cache">The node's response cache, for a route with a cache section.</param>
     public CompiledRoute(RouteDefinition definition, PathTemplate path, UpstreamRuntime upstream, RateLimiting.IRouteRateLimiter? rateLimiter = null,
-        Security.RouteSecurity? security = null)
+        Security.RouteSecurity? security = null, ForwardingServices? forwarding = null, Caching.ResponseCache? cache = null,
+        Traffic.TrafficPlan? traffic = null)
     {
+        _traffic = traffic;
         RateLimiter = rateLimiter;
         Security = security;
         Definition = definition;
@@ -23,7 +36,50 @@ public sealed class CompiledRoute
         ResponseHeaders = new CompiledHeaderTransforms(definition.ResponseHeaders);
         ForwarderConfig = new ForwarderRequestConfig { ActivityTimeout = definition.Timeout ?? upstream.RequestTimeout };
         Metrics = new RouteMetrics(Id, upstream.Name);
-        Cache = definition.Cache is { } cache ? new Caching.CompiledCache(definition.Id, cache) : null;
+        Cache = definition.Cache is { } cacheDefinition ? new Caching.CompiledCache(definition.Id, cacheDefinition) : null;
+        Steps = BuildSteps(forwarding, cache);
+        Chain = RequestChain.Compose(Steps);
+    }
+
+    /// <summary>The route's steps in the order they run; a policy the route does not have has no step.</summary>
+    public IReadOnlyList<IRequestStep> Steps { get; }
+
+    /// <summary>The steps composed into one delegate.</summary>
+    public StepDelegate Chain { get; }
+
+    /// <summary>Whether the route answers CORS preflights.</summary>
+    public bool HasCors => Security?.Cors is not null;
+
+    private readonly Traffic.TrafficPlan? _traffic;
+
+    /// <summary>The route's weighted split, or null for a route with one upstream.</summary>
+    public Traffic.TrafficSplitStep? Split { get; private set; }
+
+    // Security before the rate limit, so a limit may key on the authenticated identity; the cache after both, so a
+    // cached response is served only to a request that passed them; the forward last.
+    private List<IRequestStep> BuildSteps(ForwardingServices? forwarding, Caching.ResponseCache? cache)
+    {
+        var steps = new List<IRequestStep>(6);
+        if (Security is not null) steps.AddRange(Security.Steps);
+        if (RateLimiter is not null) steps.Add(new RateLimiting.RateLimitStep(RateLimiter));
+        if (Cache is not null && cache is not null) steps.Add(new Caching.CacheStep(cache, Cache, ResponseHeaders));
+        if (forwarding is null) return steps;
+        // The fallback wraps the split and the forward: it answers for whichever backend failed.
+        if (Definition.Fallback is { } fallback) steps.Add(new Traffic.FallbackStep(Id, fallback, Traffic.FallbackStep.ReadBody(fallback)));
+        if (_traffic is { Backends.Count: > 0 } traffic)
+        {
+            var backends = traffic.Backends;
+            var forwards = backends.Select(b => (IRequestStep)new ForwardStep(Id, b.Upstream,
+                new ForwarderRequestConfig { ActivityTimeout = Definition.Timeout ?? b.Upstream.RequestTimeout },
+                RequestHeaders, ResponseHeaders, Definition.MaxRequestBodySize, forwarding)).ToArray();
+            Split = new Traffic.TrafficSplitStep(Id, backends, forwards, traffic.Sticky);
+            steps.Add(Split);
+        }
+        else
+        {
+            steps.Add(new ForwardStep(Id, Upstream, ForwarderConfig, RequestHeaders, ResponseHeaders, Definition.MaxRequestBodySize, forwarding));
+        }
+        return steps;
     }
 
     /// <summary>The accepted definition.</summary>

@@ -20,6 +20,8 @@ public sealed class RouteTableActor : ReceiveActor
     private readonly ClientAddressResolver _clients;
     private readonly ClusterRateLimitRegistry _clusterLimits;
     private readonly Security.NodeSecurity? _security;
+    private readonly Forwarding.ForwardingServices? _forwarding;
+    private readonly Caching.ResponseCache? _cache;
     private Dictionary<string, IRouteRateLimiter> _limiters = new(StringComparer.Ordinal);
     private GatewayDefinitions _pending = GatewayDefinitions.Empty;
     private long _generation;
@@ -27,13 +29,15 @@ public sealed class RouteTableActor : ReceiveActor
 
     /// <summary>Props for the route-table actor publishing to <paramref name="holder"/>.</summary>
     public static Props Props(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits,
-        Security.NodeSecurity? security = null) =>
-        Akka.Actor.Props.Create(() => new RouteTableActor(holder, upstreams, clients, clusterLimits, security));
+        Security.NodeSecurity? security = null, Forwarding.ForwardingServices? forwarding = null, Caching.ResponseCache? cache = null) =>
+        Akka.Actor.Props.Create(() => new RouteTableActor(holder, upstreams, clients, clusterLimits, security, forwarding, cache));
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
     public RouteTableActor(RouteTableHolder holder, IActorRef upstreams, ClientAddressResolver clients, ClusterRateLimitRegistry clusterLimits,
-        Security.NodeSecurity? security = null)
+        Security.NodeSecurity? security = null, Forwarding.ForwardingServices? forwarding = null, Caching.ResponseCache? cache = null)
     {
+        _forwarding = forwarding;
+        _cache = cache;
         _security = security;
         _clients = clients;
         _clusterLimits = clusterLimits;
@@ -66,7 +70,7 @@ public sealed class RouteTableActor : ReceiveActor
         var retired = _limiters.Values.ToList();
         _limiters = limiters;
         _clusterLimits.Publish(limiters.Values.OfType<ClusterRateLimiter>().ToList());
-        var (table, skipped) = Compile(_pending, runtimes, limiters, _security);
+        var (table, skipped) = Compile(_pending, runtimes, limiters, _security, _forwarding, _cache);
         _holder.Publish(table, runtimes.Values.ToArray());
         foreach (var reason in skipped) _log.Warning("Route skipped: {Reason}", reason);
         _log.Info("Route table {Generation} published with {RouteCount} routes onto {UpstreamCount} upstreams",
@@ -86,7 +90,7 @@ public sealed class RouteTableActor : ReceiveActor
     /// <summary>Compiles the routes of <paramref name="definitions"/> whose upstream has a runtime; returns why others were skipped.</summary>
     internal static (RouteTable<CompiledRoute> Table, ImmutableArray<string> Skipped) Compile(
         GatewayDefinitions definitions, IReadOnlyDictionary<string, UpstreamRuntime> runtimes, IReadOnlyDictionary<string, IRouteRateLimiter> limiters,
-        Security.NodeSecurity? security = null)
+        Security.NodeSecurity? security = null, Forwarding.ForwardingServices? forwarding = null, Caching.ResponseCache? cache = null)
     {
         var entries = new List<RouteTableEntry<CompiledRoute>>(definitions.Routes.Length);
         var skipped = ImmutableArray.CreateBuilder<string>();
@@ -107,7 +111,18 @@ public sealed class RouteTableActor : ReceiveActor
                 skipped.Add($"route '{route.Id}': names no upstream");
                 continue;
             }
-            var compiled = new CompiledRoute(route, template!, runtime, limiters.GetValueOrDefault(route.Id), security?.Compile(route));
+            CompiledRoute compiled;
+            try
+            {
+                compiled = new CompiledRoute(route, template!, runtime, limiters.GetValueOrDefault(route.Id), security?.Compile(route), forwarding, cache,
+                    Traffic.TrafficCompiler.Plan(route, runtimes, security?.Clients));
+            }
+            catch (IOException e)
+            {
+                // A fallback body-file this node cannot read: the route is left out here, and says why.
+                skipped.Add($"route '{route.Id}': {e.Message}");
+                continue;
+            }
             entries.Add(new RouteTableEntry<CompiledRoute>(route.Id, route.Hosts, route.Methods, template!, route.Order, compiled)
             {
                 Conditions = RouteConditions.Compile(route.Match),

@@ -22,7 +22,8 @@ public static class RoutingActorsExtensions
             var gossip = system.Settings.Config.GetTimeSpan("gateway.rate-limiting.gossip-interval");
             system.ActorOf(RateLimiting.RateLimitGossipActor.Props(clusterLimits, gossip), "rate-limits");
             var upstreams = system.ActorOf(UpstreamsActor.Props(defaults), "upstreams");
-            var table = system.ActorOf(RouteTableActor.Props(holder, upstreams, clients, clusterLimits, resolver.GetService<Security.NodeSecurity>()), "route-table");
+            var table = system.ActorOf(RouteTableActor.Props(holder, upstreams, clients, clusterLimits, resolver.GetService<Security.NodeSecurity>(),
+                resolver.GetService<Forwarding.ForwardingServices>(), resolver.GetService<Caching.ResponseCache>()), "route-table");
             registry.Register<UpstreamsActorKey>(upstreams);
             registry.Register<RouteTableActorKey>(table);
         });

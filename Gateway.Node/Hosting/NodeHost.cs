@@ -6,6 +6,7 @@ using Akka.Hosting;
 using Gateway.Actors.Caching;
 using Gateway.Actors.ConfigStore;
 using Gateway.Actors.Forwarding;
+using Gateway.Actors.Ingress;
 using Gateway.Actors.Ops;
 using Gateway.Actors.Routing;
 using Gateway.Actors.Upstreams;
@@ -73,6 +74,8 @@ public static class NodeHost
         builder.Services.AddSingleton<Gateway.Actors.RateLimiting.ClusterRateLimitRegistry>();
         builder.Services.AddSingleton(cache);
         builder.Services.AddSingleton(sp => new Gateway.Actors.Security.NodeSecurity(security, clients, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => UpstreamFailureLog.FromConfig(config, sp.GetRequiredService<ILogger<UpstreamFailureLog>>()));
+        builder.Services.AddSingleton<ForwardingServices>();
         builder.Services.AddSingleton<IngressHandler>();
         builder.Services.AddSingleton(Observability.SerilogAccessLog.FromConfig(config));
         builder.Services.AddGatewayTracing(config);
@@ -148,6 +151,8 @@ public static class NodeHost
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
                 .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
                 .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
+                // YARP warns once per failed try; the gateway logs the first per endpoint and sums up the rest (UpstreamFailureLog).
+                .MinimumLevel.Override("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogEventLevel.Error)
                 .Enrich.FromLogContext()
                 .WriteTo.Sink(new LogBufferSink(logs));
             if (settings.LogJson) logger.WriteTo.Console(new CompactJsonFormatter());

@@ -47,6 +47,37 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task CacheHit_WithoutRequestId_AnswersAndLogsTheSameOneId()
+    {
+        var dir = Directory.CreateTempSubdirectory("gateway-access-");
+        try
+        {
+            await using var upstream = await TestUpstream.StartAsync(ScriptedUpstream.HandleAsync);
+            await using (var gateway = await TestGateway.StartAsync($$"""
+                upstreams = [ { name = u, endpoints = [ "{{upstream.Url}}" ] } ]
+                routes = [ { id = cached, path = "/{**rest}", upstream = u, cache { default-ttl = 30s } } ]
+                access-log { enabled = on, path = "{{Path.Combine(dir.FullName, "access-.log").Replace("\\", "/")}}" }
+                """))
+            {
+                using var miss = await gateway.Client.GetAsync("/status/200");
+                using var hit = await gateway.Client.GetAsync("/status/200");
+                Assert.Equal("HIT", hit.Headers.GetValues("X-Cache").Single());
+                var answered = hit.Headers.GetValues("X-Request-Id").Single();
+
+                var lines = await ReadLinesAsync(dir, expected: 2);
+                var ids = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("RequestId").GetString()).ToList();
+                Assert.Contains(answered, ids);
+                Assert.Contains(miss.Headers.GetValues("X-Request-Id").Single(), ids);
+                Assert.Equal(2, ids.Distinct().Count());
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Tracing_IngressAndUpstreamSpans_ContinueTheClientsTrace()
     {
         var spans = new ConcurrentQueue<Activity>();

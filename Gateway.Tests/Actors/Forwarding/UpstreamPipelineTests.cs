@@ -93,6 +93,67 @@ public sealed class UpstreamPipelineTests : TestKit
         await done.WaitAsync(Wait);
     }
 
+    [Fact]
+    public async Task TryAdmit_FreeSlotGoesAtOnce_SaturatedQueues_FullQueueSheds()
+    {
+        var pipeline = new UpstreamPipeline(maxInFlight: 1, maxQueued: 1);
+        // A free slot needs no graph: the request is admitted before the pipeline even runs.
+        var first = NewRequest();
+        Assert.Equal(Admission.Admitted, pipeline.TryAdmit(first));
+        Assert.True(first.WaitForAdmissionAsync(CancellationToken.None).IsCompletedSuccessfully);
+        _ = pipeline.Run(_materializer);
+
+        var queued = NewRequest();
+        Assert.Equal(Admission.Queued, pipeline.TryAdmit(queued));
+        Assert.Equal(Admission.Shed, pipeline.TryAdmit(NewRequest()));
+        var waiting = queued.WaitForAdmissionAsync(CancellationToken.None);
+        await Task.Delay(200);
+        Assert.False(waiting.IsCompleted, "a queued request was admitted while the only slot was taken");
+
+        first.Finish();
+        Assert.True(await waiting.WaitAsync(Wait));
+        Assert.Equal(1, pipeline.Admitted);
+        // While the queued request holds the slot, a new one never goes past the bound.
+        Assert.NotEqual(Admission.Admitted, pipeline.TryAdmit(NewRequest()));
+    }
+
+    [Fact]
+    public async Task TryAdmit_ConcurrentCallers_NeverMoreInFlightThanTheBound()
+    {
+        var pipeline = new UpstreamPipeline(maxInFlight: 4, maxQueued: 1000);
+        _ = pipeline.Run(_materializer);
+        var inFlight = 0;
+        var peak = 0;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                var request = NewRequest();
+                var admission = pipeline.TryAdmit(request);
+                Assert.NotEqual(Admission.Shed, admission);
+                Assert.True(await request.WaitForAdmissionAsync(CancellationToken.None).WaitAsync(Wait));
+                var now = Interlocked.Increment(ref inFlight);
+                InterlockedMax(ref peak, now);
+                await Task.Yield();
+                Interlocked.Decrement(ref inFlight);
+                request.Finish();
+            }
+        })));
+        Assert.InRange(peak, 1, 4);
+        Assert.Equal(0, pipeline.Admitted);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen)
+        {
+            var prior = Interlocked.CompareExchange(ref target, value, seen);
+            if (prior == seen) return;
+            seen = prior;
+        }
+    }
+
     private static ProxyRequest NewRequest()
     {
         var definition = new RouteDefinition { Id = "r", Path = "/{**rest}", Upstream = "u" };
@@ -100,6 +161,8 @@ public sealed class UpstreamPipelineTests : TestKit
         var defaults = UpstreamDefaults.FromConfig(Gateway.Actors.GatewayDefaults.Config);
         var runtime = new UpstreamRuntime(upstream, defaults, new HttpMessageInvoker(new SocketsHttpHandler()));
         var route = new CompiledRoute(definition, PathTemplate.Parse(definition.Path), runtime);
-        return new ProxyRequest(new DefaultHttpContext(), route, "/", "id", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        var context = new Gateway.Actors.Chain.RequestContext();
+        context.Init(new DefaultHttpContext(), "/", "/", "id", 0);
+        return ProxyRequest.Rent(context, new ForwardStep(route.Id, runtime, route.ForwarderConfig, route.RequestHeaders, route.ResponseHeaders, null, null!));
     }
 }
