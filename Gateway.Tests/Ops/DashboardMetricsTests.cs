@@ -89,14 +89,14 @@ public sealed partial class DashboardMetricsTests
               upstreams = [
                 { name = live, endpoints = [ "{{upstream.Url}}" ] }
                 { name = dead, endpoints = [ "http://127.0.0.1:{{dead1}}", "http://127.0.0.1:{{dead2}}" ],
-                  retry { attempts = 2 }, circuit-breaker { consecutive-failures = 1 } }
+                  retry = { attempts = 2 }, circuit-breaker = { consecutive-failures = 1 } }
               ]
               routes = [
-                { id = cached, path = "/cached/{**rest}", upstream = live, rewrite { strip-prefix = "/cached" }, cache { default-ttl = 30s } }
-                { id = limited, path = "/limited/{**rest}", upstream = live, rewrite { strip-prefix = "/limited" }, rate-limit { key = route, limit = 1, period = 1m } }
-                { id = split, path = "/split/{**rest}", rewrite { strip-prefix = "/split" },
+                { id = cached, path = "/cached/{**rest}", upstream = live, rewrite = { strip-prefix = "/cached" }, cache = { default-ttl = 30s } }
+                { id = limited, path = "/limited/{**rest}", upstream = live, rewrite = { strip-prefix = "/limited" }, rate-limit = { key = route, limit = 1, period = 1m } }
+                { id = split, path = "/split/{**rest}", rewrite = { strip-prefix = "/split" },
                   backends = [ { upstream = live, weight = 1 }, { upstream = dead, weight = 1 } ],
-                  fallback { status = 200, body = "{}", content-type = "application/json" } }
+                  fallback = { status = 200, body = "{}", content-type = "application/json" } }
               ]
             }
             """);

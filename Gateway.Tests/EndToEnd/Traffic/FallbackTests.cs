@@ -8,7 +8,7 @@ namespace Gateway.Tests.EndToEnd.Traffic;
 [Trait("Category", "EndToEnd")]
 public sealed class FallbackTests
 {
-    private const string Fallback = """fallback { status = 200, content-type = "application/json", body = "{\"degraded\":true}" }""";
+    private const string Fallback = """fallback = { status = 200, content-type = "application/json", body = "{\"degraded\":true}" }""";
 
     private static async Task AssertFallbackAsync(HttpResponseMessage response, string reason)
     {
@@ -23,7 +23,7 @@ public sealed class FallbackTests
     {
         var dead = FreePort.Next();
         await using var gateway = await TestGateway.StartAsync($$"""
-            upstreams = [ { name = down, endpoints = [ "http://127.0.0.1:{{dead}}" ], circuit-breaker { consecutive-failures = 1, base-ejection = 60s } } ]
+            upstreams = [ { name = down, endpoints = [ "http://127.0.0.1:{{dead}}" ], circuit-breaker = { consecutive-failures = 1, base-ejection = 60s } } ]
             routes = [ { id = r, path = "/{**rest}", upstream = down, {{Fallback}} } ]
             """);
         // Connection refused (502 otherwise), then the open breaker (503 otherwise): both are "unavailable".
@@ -39,7 +39,7 @@ public sealed class FallbackTests
     {
         await using var upstream = await TestUpstream.StartAsync(ScriptedUpstream.HandleAsync);
         await using var gateway = await TestGateway.StartAsync($$"""
-            upstreams = [ { name = slow, endpoints = [ "{{upstream.Url}}" ], retry { attempts = 1 } } ]
+            upstreams = [ { name = slow, endpoints = [ "{{upstream.Url}}" ], retry = { attempts = 1 } } ]
             routes = [ { id = r, path = "/{**rest}", upstream = slow, timeout = 300ms, {{Fallback}} } ]
             """);
         using var response = await gateway.Client.GetAsync("/slow/3000");
@@ -51,8 +51,8 @@ public sealed class FallbackTests
     {
         await using var upstream = await TestUpstream.StartAsync(ScriptedUpstream.HandleAsync);
         await using var gateway = await TestGateway.StartAsync($$"""
-            upstreams = [ { name = failing, endpoints = [ "{{upstream.Url}}" ], circuit-breaker { consecutive-failures = 100 } } ]
-            routes = [ { id = r, path = "/{**rest}", upstream = failing, cache { default-ttl = 60s }, {{Fallback}} } ]
+            upstreams = [ { name = failing, endpoints = [ "{{upstream.Url}}" ], circuit-breaker = { consecutive-failures = 100 } } ]
+            routes = [ { id = r, path = "/{**rest}", upstream = failing, cache = { default-ttl = 60s }, {{Fallback}} } ]
             """);
         for (var i = 0; i < 2; i++)
         {
@@ -73,18 +73,19 @@ public sealed class FallbackTests
         await using var gateway = await TestGateway.StartAsync($$"""
             upstreams = [ { name = tiny, endpoints = [ "{{upstream.Url}}" ], max-in-flight = 1, max-queued = 0 } ]
             routes = [
-              { id = r, path = "/slow/{ms}", upstream = tiny, fallback { status = 203, body = "busy", on = [ shed ] } }
-              { id = other, path = "/status/{code}", upstream = tiny, fallback { status = 203, body = "busy", on = [ shed ] } }
+              { id = r, path = "/slow/{ms}", upstream = tiny, fallback = { status = 203, body = "busy", on = [ shed ] } }
+              { id = other, path = "/status/{code}", upstream = tiny, fallback = { status = 203, body = "busy", on = [ shed ] } }
             ]
             """);
-        var busy = gateway.Client.GetAsync("/slow/1500");
+        // One in flight and the one wait the pipeline allows; the next is shed.
+        var busy = Task.WhenAll(gateway.Client.GetAsync("/slow/3000"), gateway.Client.GetAsync("/slow/3000"));
         await Eventually.TrueAsync(async () =>
         {
             using var response = await gateway.Client.GetAsync("/slow/10");
             return response.StatusCode == HttpStatusCode.NonAuthoritativeInformation
                 && response.Headers.GetValues("X-Gateway-Fallback").Single() == "shed" && await response.Content.ReadAsStringAsync() == "busy";
         }, TimeSpan.FromSeconds(10));
-        (await busy).Dispose();
+        foreach (var response in await busy) response.Dispose();
         // 'error' is not listed: an upstream 500 passes through unchanged.
         using var error = await gateway.Client.GetAsync("/status/500");
         Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
