@@ -25,7 +25,7 @@ public sealed record RouteState(RouteDefinition? Current, long Version)
         var route = command.Route;
         var errors = new List<ValidationError>();
         if (string.IsNullOrWhiteSpace(route.Path)) errors.Add(new("path", "is required"));
-        if (string.IsNullOrWhiteSpace(route.Upstream)) errors.Add(new("upstream", "is required"));
+        if (string.IsNullOrWhiteSpace(route.Upstream) && route.Backends.IsDefaultOrEmpty) errors.Add(new("upstream", "is required"));
         errors.AddRange(DefinitionValidator.ValidateRoute(route, upstreamExists));
         if (errors.Count > 0) return EntityDecision.Answer(new ValidationRejected([.. errors]));
 

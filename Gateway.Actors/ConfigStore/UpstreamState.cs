@@ -36,7 +36,7 @@ public sealed record UpstreamState(UpstreamDefinition? Current, long Version)
         if (Current is null) return EntityDecision.Answer(new DefinitionNotFound(EntityKeys.Upstream(command.Name)));
         if (command.ExpectedVersion is { } expected && expected != Current.Version)
             return EntityDecision.Answer(new VersionConflict(Current.Version));
-        var users = routes.Where(r => r.Upstream == command.Name).Select(r => r.Id).Order(StringComparer.Ordinal).ToArray();
+        var users = routes.Where(r => r.UpstreamNames().Contains(command.Name)).Select(r => r.Id).Order(StringComparer.Ordinal).ToArray();
         if (users.Length > 0) return EntityDecision.Answer(new UpstreamInUse(command.Name, [.. users]));
         var version = Version + 1;
         return new([new UpstreamDeleted(command.Name, version)], new DefinitionDeleted(EntityKeys.Upstream(command.Name), version));

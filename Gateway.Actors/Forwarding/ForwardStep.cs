@@ -109,9 +109,11 @@ internal sealed partial class ForwardStep : IRequestStep
 
         EndpointState? previous = null;
         var policyTries = 0;
+        // Consistent hashing: the request's key, hashed once for every try (null: no key, or another balancing mode).
+        var key = upstream.HashKey?.Hash(context);
         for (var attempt = 1; ; attempt++)
         {
-            var endpoint = Acquire(upstream, previous, proxy.Tried, untriedOnly: false, out var ticket);
+            var endpoint = Acquire(upstream, previous, proxy.Tried, untriedOnly: false, key, out var ticket);
             if (endpoint is null)
                 // Every endpoint is open or unhealthy: answer at once rather than try a connection known to fail.
                 return StepOutcome.Problem(StatusCodes.Status503ServiceUnavailable, "No upstream endpoint available", NoEndpointDetail, upstream.RetryAfterSeconds);
@@ -150,7 +152,7 @@ internal sealed partial class ForwardStep : IRequestStep
 
             // Never sent (connection refused...): another endpoint that was not tried yet, for any method, outside the budget.
             var neverSent = error == ForwarderError.Request && !context.Response.HasStarted && IsNeverSent(exception)
-                && Stopwatch.GetTimestamp() < retryDeadline && Acquire(upstream, endpoint, proxy.Tried, untriedOnly: true, out _) is not null;
+                && Stopwatch.GetTimestamp() < retryDeadline && Acquire(upstream, endpoint, proxy.Tried, untriedOnly: true, key, out _) is not null;
             // A 502/503/504 held back by the transform, or a send that failed before any response byte went out.
             var again = neverSent || proxy.RetryRequested
                 || mayRetry && error == ForwarderError.Request && !context.Response.HasStarted
@@ -176,13 +178,15 @@ internal sealed partial class ForwardStep : IRequestStep
 
     // Another request may take the last half-open trial between the pick and the claim: pick again, a few times.
     // With untriedOnly, only endpoints this request has not tried; otherwise a tried one is a last resort.
-    private static EndpointState? Acquire(UpstreamRuntime upstream, EndpointState? previous, ulong tried, bool untriedOnly, out EndpointTicket ticket)
+    private static EndpointState? Acquire(UpstreamRuntime upstream, EndpointState? previous, ulong tried, bool untriedOnly, ulong? key, out EndpointTicket ticket)
     {
         ticket = default;
         var endpoints = upstream.Endpoints;
         for (var i = 0; i < 3; i++)
         {
-            var endpoint = upstream.Balancer.Pick(endpoints, previous);
+            var endpoint = key is { } hash && upstream.Balancer is LoadBalancing.IKeyedLoadBalancer keyed
+                ? keyed.Pick(endpoints, hash, previous)
+                : upstream.Balancer.Pick(endpoints, previous);
             if (endpoint is not null && (tried & Bit(upstream, endpoint)) != 0)
             {
                 // The balancer excludes only the last endpoint: look for one this request has not tried.

@@ -47,7 +47,7 @@ internal sealed class IngressHandler
         _strip?.Apply(request.Headers);
         var table = _table.Current;
         Span<Range> captures = table.MaxCaptureCount <= MaxCaptures ? stackalloc Range[MaxCaptures] : new Range[table.MaxCaptureCount];
-        var result = table.TryMatch(request.Host.Host, request.Method, path, captures, out var match);
+        var result = table.TryMatch(request.Host.Host, request.Method, path, request, captures, out var match);
         if (result == RouteLookupResult.MethodNotAllowed && FindPreflightRoute(table, context, path) is { } preflight)
             return RunAsync(preflight, Rent(context, path, "", start));
         if (result != RouteLookupResult.Matched) return NotMatchedAsync(context, table, result, path, start);
@@ -123,7 +123,7 @@ internal sealed class IngressHandler
         if (!Security.CorsPolicy.IsPreflight(request)) return null;
         Span<Range> captures = stackalloc Range[Math.Max(1, table.MaxCaptureCount)];
         var method = request.Headers.AccessControlRequestMethod.ToString();
-        return table.TryMatch(request.Host.Host, method, path, captures, out var match) == RouteLookupResult.Matched
+        return table.TryMatch(request.Host.Host, method, path, request, captures, out var match) == RouteLookupResult.Matched
             && match.Value.HasCors ? match.Value : null;
     }
 

@@ -53,7 +53,7 @@ public static class GatewayPalette
         {
             var rows = table.Entries.OrderBy(e => e.Id, StringComparer.Ordinal).Select(e => new[]
             {
-                e.Id, List(e.Hosts), List(e.Methods), e.Path.Text, e.Value.Upstream.Name, e.Value.Definition.Version.ToString(Invariant),
+                e.Id, List(e.Hosts), List(e.Methods), e.Path.Text, e.Value.Definition.Backends.IsDefaultOrEmpty ? e.Value.Upstream.Name : string.Join(",", e.Value.Definition.Backends.Select(b => $"{b.Upstream}:{b.Weight}")), e.Value.Definition.Version.ToString(Invariant),
             });
             return OpsResult.Ok(OpsFrame.Table("routes", ["id", "hosts", "methods", "path", "upstream", "version"], rows).Typed("sssssn"));
         }
@@ -70,7 +70,18 @@ public static class GatewayPalette
         // The timeout in force: the route's own, or its upstream's request timeout.
         fields.Add(["timeout", Duration(found.ForwarderConfig.ActivityTimeout)]);
         fields.Add(["version", d.Version.ToString(Invariant)]);
-        return OpsResult.Ok(OpsFrame.Table("route", ["field", "value"], fields));
+        if (found.Split is not { } split) return OpsResult.Ok(OpsFrame.Table("route", ["field", "value"], fields));
+        // Configured weights beside the share this node actually sent each backend since the route was compiled.
+        var sent = split.Sent;
+        var totalSent = sent.Sum();
+        var totalWeight = split.Backends.Sum(b => b.Weight);
+        var backends = OpsFrame.Table("backends", ["upstream", "weight", "configured", "sent", "observed"],
+            split.Backends.Select((b, i) => new[]
+            {
+                b.Upstream.Name, N(b.Weight), Percent(totalWeight == 0 ? 0 : (double)b.Weight / totalWeight), N((long)sent[i]),
+                totalSent == 0 ? "-" : Percent(sent[i] / totalSent),
+            }));
+        return OpsResult.Ok(OpsFrame.Table("route", ["field", "value"], fields), backends);
     }
 
     /// <summary>The upstreams (or the one named <paramref name="name"/>) and their endpoints with live counters.</summary>
@@ -133,6 +144,8 @@ public static class GatewayPalette
     }
 
     private static string N(long n) => n.ToString(Invariant);
+
+    private static string Percent(double share) => (share * 100).ToString("0.0", Invariant) + "%";
 
     private static string Millis(TimeSpan? value) => value is null ? "-" : value.Value.TotalMilliseconds.ToString("0.###", Invariant);
 

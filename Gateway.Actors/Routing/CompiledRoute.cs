@@ -21,8 +21,10 @@ public sealed class CompiledRoute
     /// <param name="forwarding">The node's forwarding services; without them the chain has no forward step (tests of other parts).</param>
     /// <param name="cache">The node's response cache, for a route with a cache section.</param>
     internal CompiledRoute(RouteDefinition definition, PathTemplate path, UpstreamRuntime upstream, RateLimiting.IRouteRateLimiter? rateLimiter = null,
-        Security.RouteSecurity? security = null, ForwardingServices? forwarding = null, Caching.ResponseCache? cache = null)
+        Security.RouteSecurity? security = null, ForwardingServices? forwarding = null, Caching.ResponseCache? cache = null,
+        Traffic.TrafficPlan? traffic = null)
     {
+        _traffic = traffic;
         RateLimiter = rateLimiter;
         Security = security;
         Definition = definition;
@@ -48,6 +50,11 @@ public sealed class CompiledRoute
     /// <summary>Whether the route answers CORS preflights.</summary>
     public bool HasCors => Security?.Cors is not null;
 
+    private readonly Traffic.TrafficPlan? _traffic;
+
+    /// <summary>The route's weighted split, or null for a route with one upstream.</summary>
+    public Traffic.TrafficSplitStep? Split { get; private set; }
+
     // Security before the rate limit, so a limit may key on the authenticated identity; the cache after both, so a
     // cached response is served only to a request that passed them; the forward last.
     private List<IRequestStep> BuildSteps(ForwardingServices? forwarding, Caching.ResponseCache? cache)
@@ -56,8 +63,22 @@ public sealed class CompiledRoute
         if (Security is not null) steps.AddRange(Security.Steps);
         if (RateLimiter is not null) steps.Add(new RateLimiting.RateLimitStep(RateLimiter));
         if (Cache is not null && cache is not null) steps.Add(new Caching.CacheStep(cache, Cache, ResponseHeaders));
-        if (forwarding is not null)
+        if (forwarding is null) return steps;
+        // The fallback wraps the split and the forward: it answers for whichever backend failed.
+        if (Definition.Fallback is { } fallback) steps.Add(new Traffic.FallbackStep(Id, fallback, Traffic.FallbackStep.ReadBody(fallback)));
+        if (_traffic is { Backends.Count: > 0 } traffic)
+        {
+            var backends = traffic.Backends;
+            var forwards = backends.Select(b => (IRequestStep)new ForwardStep(Id, b.Upstream,
+                new ForwarderRequestConfig { ActivityTimeout = Definition.Timeout ?? b.Upstream.RequestTimeout },
+                RequestHeaders, ResponseHeaders, Definition.MaxRequestBodySize, forwarding)).ToArray();
+            Split = new Traffic.TrafficSplitStep(Id, backends, forwards, traffic.Sticky);
+            steps.Add(Split);
+        }
+        else
+        {
             steps.Add(new ForwardStep(Id, Upstream, ForwarderConfig, RequestHeaders, ResponseHeaders, Definition.MaxRequestBodySize, forwarding));
+        }
         return steps;
     }
 

@@ -14,6 +14,7 @@ internal sealed class RouteLeaf<T>
         Id = entry.Id;
         Order = entry.Order;
         Value = entry.Value;
+        Conditions = entry.Conditions;
         Template = entry.Path.Text;
         TrailingSlash = Template.Length > 1 && Template[^1] == '/';
         CaptureNames = entry.Path.CaptureNames;
@@ -31,6 +32,11 @@ internal sealed class RouteLeaf<T>
     public int Order { get; }
 
     public T Value { get; }
+
+    /// <summary>Header, query and cookie conditions; null when the route has none.</summary>
+    public RouteConditions? Conditions { get; }
+
+    public int ConditionCount => Conditions?.Count ?? 0;
 
     public string Template { get; }
 
@@ -54,9 +60,14 @@ internal sealed class RouteLeaf<T>
         return false;
     }
 
-    /// <summary>Priority among routes ending on the same node: routes naming methods first, then lower order, then id.</summary>
+    /// <summary>
+    /// Priority among routes ending on the same node: more header/query/cookie conditions first, then routes naming
+    /// methods, then lower order, then id.
+    /// </summary>
     public static int ComparePriority(RouteLeaf<T> x, RouteLeaf<T> y)
     {
+        var byConditions = y.ConditionCount.CompareTo(x.ConditionCount);
+        if (byConditions != 0) return byConditions;
         var byMethods = x.AllowsAnyMethod.CompareTo(y.AllowsAnyMethod);
         if (byMethods != 0) return byMethods;
         var byOrder = x.Order.CompareTo(y.Order);

@@ -4,8 +4,10 @@ namespace Gateway.Actors.Routing;
 internal ref struct RouteSearch<T>
     where T : class
 {
-    public RouteSearch(ReadOnlySpan<char> path, ReadOnlySpan<char> method, Span<Range> captures, HashSet<string>? allowedMethods)
+    public RouteSearch(ReadOnlySpan<char> path, ReadOnlySpan<char> method, Span<Range> captures, HashSet<string>? allowedMethods,
+        Microsoft.AspNetCore.Http.HttpRequest? request = null)
     {
+        Request = request;
         Path = path;
         Method = method;
         Captures = captures;
@@ -23,6 +25,9 @@ internal ref struct RouteSearch<T>
 
     /// <summary>When set, the search visits every route matching the path and collects their methods instead of stopping at a match.</summary>
     public HashSet<string>? AllowedMethods { get; }
+
+    /// <summary>The request whose headers, query and cookies route conditions test; null fails every route with conditions.</summary>
+    public Microsoft.AspNetCore.Http.HttpRequest? Request { get; }
 
     /// <summary>True once some route matched the path, whatever its methods.</summary>
     public bool PathMatched { get; set; }

@@ -25,6 +25,10 @@ namespace Gateway.Actors.Routing;
 /// <see cref="RouteTableEntry{T}.Order"/>, then ordinal id. If none at that node allows the method, the search backtracks
 /// to lower-priority alternatives and buckets; <see cref="RouteLookupResult.MethodNotAllowed"/> is returned only when
 /// some route matched host and path but none anywhere allows the method (see <see cref="GetAllowedMethods"/>).</para>
+/// <para>Conditions. A route with header, query or cookie conditions matches only when all of them hold for the request
+/// (<see cref="RouteConditions"/>); among routes ending on the same node, more conditions are tried first, before routes
+/// naming methods and before <see cref="RouteTableEntry{T}.Order"/>. A route whose conditions fail is skipped as if absent.
+/// Routes without conditions cost one null check.</para>
 /// <para>Captures are written to the caller's buffer as ranges into the request path, in template order. Duplicate
 /// routes are allowed; the priority above picks one.</para>
 /// </remarks>
@@ -114,6 +118,19 @@ public sealed class RouteTable<T>
         ReadOnlySpan<char> method,
         ReadOnlySpan<char> path,
         Span<Range> captures,
+        out RouteMatch<T> match) =>
+        TryMatch(host, method, path, null, captures, out match);
+
+    /// <summary>
+    /// Finds the route for <paramref name="request"/>, also testing routes' header, query and cookie conditions against it
+    /// (a null request fails every route that has conditions); otherwise as the overload without it.
+    /// </summary>
+    public RouteLookupResult TryMatch(
+        ReadOnlySpan<char> host,
+        ReadOnlySpan<char> method,
+        ReadOnlySpan<char> path,
+        Microsoft.AspNetCore.Http.HttpRequest? request,
+        Span<Range> captures,
         out RouteMatch<T> match)
     {
         if (captures.Length < MaxCaptureCount)
@@ -122,7 +139,7 @@ public sealed class RouteTable<T>
         }
 
         match = default;
-        var search = new RouteSearch<T>(path, method, captures, allowedMethods: null);
+        var search = new RouteSearch<T>(path, method, captures, allowedMethods: null, request);
         if (!Search(host, ref search)) return search.PathMatched ? RouteLookupResult.MethodNotAllowed : RouteLookupResult.NotFound;
 
         match = new RouteMatch<T>(search.Match!);

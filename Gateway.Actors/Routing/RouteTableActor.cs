@@ -90,6 +90,7 @@ internal sealed class RouteTableActor : ReceiveActor
         // Every node publishes a table per replicated change: Debug. The node applying a change set logs it once at Information.
         _log.Debug("Route table {Generation} published with {RouteCount} routes onto {UpstreamCount} upstreams",
             _generation, table.Count, runtimes.Count);
+        RouteTableMetrics.Published(_generation, table.Count, skipped.Length);
         Context.System.EventStream.Publish(new RouteTablePublished(_generation, table.Count, skipped));
         RemoveSeriesOfGoneRoutes();
         foreach (var ackTo in _waiting) ackTo.Tell(new DefinitionsApplied(_generation));
@@ -116,13 +117,32 @@ internal sealed class RouteTableActor : ReceiveActor
                 skipped.Add($"route '{route.Id}': {error}");
                 continue;
             }
-            if (!runtimes.TryGetValue(route.Upstream, out var runtime))
+            if (route.UpstreamNames().FirstOrDefault(name => !runtimes.ContainsKey(name)) is { } missing)
             {
-                skipped.Add($"route '{route.Id}': upstream '{route.Upstream}' does not exist");
+                skipped.Add($"route '{route.Id}': upstream '{missing}' does not exist");
                 continue;
             }
-            var compiled = new CompiledRoute(route, template!, runtime, limiters.GetValueOrDefault(route.Id), security?.Compile(route), forwarding, cache);
-            entries.Add(new RouteTableEntry<CompiledRoute>(route.Id, route.Hosts, route.Methods, template!, route.Order, compiled));
+            if (!runtimes.TryGetValue(route.UpstreamNames().FirstOrDefault() ?? "", out var runtime))
+            {
+                skipped.Add($"route '{route.Id}': names no upstream");
+                continue;
+            }
+            CompiledRoute compiled;
+            try
+            {
+                compiled = new CompiledRoute(route, template!, runtime, limiters.GetValueOrDefault(route.Id), security?.Compile(route), forwarding, cache,
+                    Traffic.TrafficCompiler.Plan(route, runtimes, security?.Clients));
+            }
+            catch (IOException e)
+            {
+                // A fallback body-file this node cannot read: the route is left out here, and says why.
+                skipped.Add($"route '{route.Id}': {e.Message}");
+                continue;
+            }
+            entries.Add(new RouteTableEntry<CompiledRoute>(route.Id, route.Hosts, route.Methods, template!, route.Order, compiled)
+            {
+                Conditions = RouteConditions.Compile(route.Match),
+            });
         }
         return (RouteTable<CompiledRoute>.Compile(entries), skipped.ToImmutable());
     }

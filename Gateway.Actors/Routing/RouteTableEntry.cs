@@ -17,4 +17,8 @@ public readonly record struct RouteTableEntry<T>(
     PathTemplate Path,
     int Order,
     T Value)
-    where T : class;
+    where T : class
+{
+    /// <summary>Conditions on headers, query and cookies that must also hold; null for none (the common, free case).</summary>
+    public RouteConditions? Conditions { get; init; }
+}

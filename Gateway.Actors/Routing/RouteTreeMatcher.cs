@@ -73,10 +73,10 @@ internal static class RouteTreeMatcher
         where T : class
     {
         if (routes.Length == 0) return false;
-        search.PathMatched = true;
 
         if (search.AllowedMethods is { } allowed)
         {
+            search.PathMatched = true;
             foreach (var route in routes)
             {
                 allowed.UnionWith(route.Methods);
@@ -87,6 +87,9 @@ internal static class RouteTreeMatcher
         foreach (var route in routes)
         {
             if (trailingSlash is { } wanted && route.TrailingSlash != wanted) continue;
+            // A route whose conditions do not hold is as if it were not there (no 405 on its account either).
+            if (route.Conditions is { } conditions && (search.Request is null || !conditions.Matches(search.Request))) continue;
+            search.PathMatched = true;
             if (!route.Allows(search.Method)) continue;
             search.Match = route;
             return true;

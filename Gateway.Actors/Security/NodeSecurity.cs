@@ -19,6 +19,9 @@ public sealed class NodeSecurity : IDisposable
     private readonly IpRuleSet? _global;
     private readonly ClientAddressResolver _clients;
 
+    /// <summary>How the client's address is found (trusted proxies), for policies keyed on it.</summary>
+    internal ClientAddressResolver Clients => _clients;
+
     /// <summary>Compiles <paramref name="settings"/>: reads JWKS files and HS256 secrets now, so a bad one stops the node at start.</summary>
     /// <exception cref="ConfigurationException">A JWKS file cannot be read or holds no key, or a secret variable is unset or short.</exception>
     public NodeSecurity(SecuritySettings settings, ClientAddressResolver clients, ILoggerFactory logs, TimeProvider? time = null)

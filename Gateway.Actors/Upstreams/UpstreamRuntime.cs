@@ -29,7 +29,8 @@ public sealed class UpstreamRuntime
         Retry = defaults.Retry.With(definition.Retry);
         RetryBudget = new RetryBudget(Retry.Budget, Retry.MinRetriesPerSecond);
         LoadBalancing = definition.LoadBalancing ?? defaults.LoadBalancing;
-        Balancer = LoadBalancers.Create(LoadBalancing, definition.Endpoints.Select(e => e.Weight).ToArray());
+        Balancer = LoadBalancers.Create(LoadBalancing, Endpoints.Select(e => e.DestinationPrefix).ToArray(), definition.Endpoints.Select(e => e.Weight).ToArray());
+        HashKey = LoadBalancing == LoadBalancingMode.ConsistentHash && definition.HashKey is { } hashKey ? RequestKey.Parse(hashKey) : null;
         RequestTimeout = definition.RequestTimeout ?? defaults.RequestTimeout;
         ConnectTimeout = definition.ConnectTimeout ?? defaults.ConnectTimeout;
         RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(defaults.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -63,6 +64,9 @@ public sealed class UpstreamRuntime
 
     /// <summary>Picks endpoints for requests.</summary>
     public ILoadBalancer Balancer { get; }
+
+    /// <summary>Where a consistent-hash upstream reads each request's key; null for other modes.</summary>
+    public RequestKey? HashKey { get; }
 
     /// <summary>Time allowed for response headers (and, while streaming, between reads).</summary>
     public TimeSpan RequestTimeout { get; }

@@ -105,7 +105,8 @@ public static class NodeHost
                 // applied through the route entities once the journal is replayed (an unchanged file changes nothing).
                 .AddGatewayConfigStore(store, definitions, AppliedFileRecord.ForNode(store, config))
                 .AddGatewayCache(cache)
-                .AddStartup((system, _) => ClusterFormation.Start(system, ClusterFormation.UsesBootstrap(config), settings.HasSeedNodes));
+                .AddStartup((system, _) => ClusterFormation.Start(system, ClusterFormation.UsesBootstrap(config), settings.HasSeedNodes))
+                .AddStartup((system, _) => Gateway.Actors.Observability.ClusterMetrics.Register(system));
         });
 
         // Opens the ingress once the node is ready; on stop, drains it and leaves the cluster before any hosted service stops.

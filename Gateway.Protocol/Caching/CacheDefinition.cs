@@ -23,6 +23,12 @@ public sealed record CacheDefinition
     /// <summary>Store responses that carry Set-Cookie (the stored copy drops the cookie, so hits never replay it).</summary>
     public bool AllowSetCookie { get; init; }
 
+    /// <summary>
+    /// How long past its freshness an entry may still be served, marked <c>X-Cache: STALE</c>, when the upstream fails
+    /// (error, timeout, unavailable); a response's own <c>Cache-Control: stale-if-error=N</c> (RFC 5861) wins. Null serves no stale entry.
+    /// </summary>
+    public TimeSpan? StaleIfError { get; init; }
+
     /// <summary>Share stored responses with the other nodes through the cluster (L2); off keeps them in this node's memory only.</summary>
     public bool Cluster { get; init; } = true;
 

@@ -9,7 +9,7 @@ public sealed partial class DefinitionReader
     private CacheDefinition? ReadCache(Dictionary<string, JsonNode?> fields, string at)
     {
         if (Section(fields, at, "cache") is not var (inner, sectionAt)) return null;
-        var f = Fields(inner, sectionAt, "key", "defaultTtl", "maxBodySize", "allowSetCookie", "cluster", "sharedAcrossIdentities", "identityClaim");
+        var f = Fields(inner, sectionAt, "key", "defaultTtl", "maxBodySize", "allowSetCookie", "cluster", "sharedAcrossIdentities", "identityClaim", "staleIfError");
         return new CacheDefinition
         {
             Key = StringList(f, sectionAt, "key"),
@@ -19,6 +19,7 @@ public sealed partial class DefinitionReader
             Cluster = Boolean(f, sectionAt, "cluster") ?? true,
             SharedAcrossIdentities = Boolean(f, sectionAt, "sharedAcrossIdentities") ?? false,
             IdentityClaim = OptionalString(f, sectionAt, "identityClaim"),
+            StaleIfError = Duration(f, sectionAt, "staleIfError"),
         };
     }
 }

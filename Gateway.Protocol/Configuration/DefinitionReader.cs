@@ -28,12 +28,14 @@ public sealed partial class DefinitionReader
     public RouteDefinition? ReadRoute(JsonNode? node, string at)
     {
         if (Object(node, at) is not { } obj) return null;
-        var fields = Fields(obj, at, "id", "path", "upstream", "hosts", "methods", "order", "rewrite", "timeout", "requestHeaders", "responseHeaders", "rateLimit", "maxRequestBodySize", "allowEncodedSlashes", "cache", "auth", "cors", "ipRules", "version");
+        var fields = Fields(obj, at, "id", "path", "upstream", "hosts", "methods", "order", "rewrite", "timeout", "requestHeaders", "responseHeaders", "rateLimit", "maxRequestBodySize", "allowEncodedSlashes", "cache", "auth", "cors", "ipRules", "version",
+            "match", "backends", "sticky", "fallback");
+        var backends = ReadBackends(fields, at);
         return new RouteDefinition
         {
             Id = RequiredString(fields, at, "id"),
             Path = RequiredString(fields, at, "path"),
-            Upstream = RequiredString(fields, at, "upstream"),
+            Upstream = ReadRouteUpstream(fields, at, backends),
             Hosts = StringList(fields, at, "hosts"),
             Methods = StringList(fields, at, "methods").Select(m => m.ToUpperInvariant()).ToImmutableArray(),
             Order = (int)(Integer(fields, at, "order") ?? 0),
@@ -49,6 +51,10 @@ public sealed partial class DefinitionReader
             Cors = ReadCors(fields, at),
             IpRules = ReadIpRules(fields, at),
             Version = Integer(fields, at, "version", 0, long.MaxValue) ?? 0,
+            Match = ReadMatch(fields, at),
+            Backends = backends,
+            Sticky = ReadSticky(fields, at),
+            Fallback = ReadFallback(fields, at),
         };
     }
 
@@ -56,7 +62,7 @@ public sealed partial class DefinitionReader
     public UpstreamDefinition? ReadUpstream(JsonNode? node, string at)
     {
         if (Object(node, at) is not { } obj) return null;
-        var fields = Fields(obj, at, "name", "endpoints", "loadBalancing", "maxInFlight", "maxQueued", "connectTimeout", "requestTimeout", "circuitBreaker", "healthCheck", "retry", "version");
+        var fields = Fields(obj, at, "name", "endpoints", "loadBalancing", "maxInFlight", "maxQueued", "connectTimeout", "requestTimeout", "circuitBreaker", "healthCheck", "retry", "version", "hashKey");
         var endpoints = ImmutableArray.CreateBuilder<EndpointDefinition>();
         if (fields.TryGetValue("endpoints", out var list))
         {
@@ -90,6 +96,7 @@ public sealed partial class DefinitionReader
             CircuitBreaker = ReadCircuitBreaker(fields, at),
             HealthCheck = ReadHealthCheck(fields, at),
             Retry = ReadRetry(fields, at),
+            HashKey = OptionalString(fields, at, "hashKey"),
             Version = Integer(fields, at, "version", 0, long.MaxValue) ?? 0,
         };
     }
@@ -163,7 +170,7 @@ public sealed partial class DefinitionReader
     {
         if (OptionalString(fields, at, "loadBalancing") is not { } text) return null;
         if (TryParseLoadBalancing(text, out var mode)) return mode;
-        Error(Path(at, "loadBalancing"), $"'{text}' is not one of round-robin, weighted, power-of-two-choices");
+        Error(Path(at, "loadBalancing"), $"'{text}' is not one of round-robin, weighted, power-of-two-choices, consistent-hash");
         return null;
     }
 
@@ -175,6 +182,7 @@ public sealed partial class DefinitionReader
             case "roundrobin": mode = LoadBalancingMode.RoundRobin; return true;
             case "weighted" or "weightedroundrobin": mode = LoadBalancingMode.Weighted; return true;
             case "poweroftwochoices" or "p2c" or "leastinflight": mode = LoadBalancingMode.PowerOfTwoChoices; return true;
+            case "consistenthash" or "ringhash": mode = LoadBalancingMode.ConsistentHash; return true;
             default: mode = default; return false;
         }
     }

@@ -11,7 +11,7 @@ public sealed record RouteDefinition : Cluster.IGatewayMessage
     /// <summary>Path template: static segments, <c>{param}</c>, <c>{param:int}</c>, and a final <c>{**rest}</c>.</summary>
     public string Path { get; init; } = "";
 
-    /// <summary>Name of the upstream that serves the route.</summary>
+    /// <summary>Name of the upstream that serves the route; empty when <see cref="Backends"/> splits it across several.</summary>
     public string Upstream { get; init; } = "";
 
     /// <summary>Hosts to match (exact, or <c>*.example.com</c>); empty matches any host.</summary>
@@ -55,6 +55,23 @@ public sealed record RouteDefinition : Cluster.IGatewayMessage
 
     /// <summary>Client address allow and deny lists; null applies only the node's global rules.</summary>
     public Security.IpRulesDefinition? IpRules { get; init; }
+
+    /// <summary>Conditions on headers, query and cookies that must all hold; null matches on host, method and path alone.</summary>
+    public RouteMatchDefinition? Match { get; init; }
+
+    /// <summary>Weighted split across upstreams, used instead of <see cref="Upstream"/>; empty when the route has one upstream.</summary>
+    public ImmutableArray<BackendDefinition> Backends { get; init; } = [];
+
+    /// <summary>Sticky choice among <see cref="Backends"/>; null splits each request by weight alone.</summary>
+    public StickyDefinition? Sticky { get; init; }
+
+    /// <summary>Degraded answer when the upstream cannot answer; null answers with the gateway's 502/503/504.</summary>
+    public FallbackDefinition? Fallback { get; init; }
+
+    /// <summary>Every upstream the route sends to: <see cref="Upstream"/>, or each backend's.</summary>
+    public IEnumerable<string> UpstreamNames() => Backends.IsDefaultOrEmpty
+        ? string.IsNullOrEmpty(Upstream) ? [] : [Upstream]
+        : Backends.Select(b => b.Upstream);
 
     /// <summary>Version assigned by the route's owner; 0 for a definition not yet accepted.</summary>
     public long Version { get; init; }

@@ -14,6 +14,7 @@ internal static class CacheDefinitionJson
         if (!cache.Key.IsDefaultOrEmpty) obj["key"] = new JsonArray(cache.Key.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray());
         if (cache.DefaultTtl is { } ttl) obj["defaultTtl"] = ttl.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture) + "ms";
         if (cache.MaxBodySize is { } max) obj["maxBodySize"] = max;
+        if (cache.StaleIfError is { } stale) obj["staleIfError"] = stale.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture) + "ms";
         obj["allowSetCookie"] = cache.AllowSetCookie;
         obj["cluster"] = cache.Cluster;
         obj["sharedAcrossIdentities"] = cache.SharedAcrossIdentities;

@@ -22,7 +22,8 @@ public static class DefinitionJson
     /// <summary>The JSON object of <paramref name="route"/>; optional fields are left out when unset.</summary>
     public static JsonObject ToJson(RouteDefinition route)
     {
-        var obj = new JsonObject { ["id"] = route.Id, ["path"] = route.Path, ["upstream"] = route.Upstream };
+        var obj = new JsonObject { ["id"] = route.Id, ["path"] = route.Path };
+        if (!string.IsNullOrEmpty(route.Upstream) || route.Backends.IsDefaultOrEmpty) obj["upstream"] = route.Upstream;
         if (!route.Hosts.IsDefaultOrEmpty) obj["hosts"] = Strings(route.Hosts);
         if (!route.Methods.IsDefaultOrEmpty) obj["methods"] = Strings(route.Methods);
         if (route.Order != 0) obj["order"] = route.Order;
@@ -43,6 +44,7 @@ public static class DefinitionJson
         if (route.Auth is { } auth) obj["auth"] = auth;
         if (route.Cors is { } cors) obj["cors"] = SecurityJson.ToJson(cors);
         if (route.IpRules is { } ipRules) obj["ipRules"] = SecurityJson.ToJson(ipRules);
+        TrafficJson.AddTo(obj, route);
         obj["version"] = route.Version;
         return obj;
     }
@@ -54,6 +56,7 @@ public static class DefinitionJson
         foreach (var e in upstream.Endpoints.IsDefault ? [] : upstream.Endpoints) endpoints.Add(new JsonObject { ["url"] = e.Url, ["weight"] = e.Weight });
         var obj = new JsonObject { ["name"] = upstream.Name, ["endpoints"] = endpoints };
         if (upstream.LoadBalancing is { } mode) obj["loadBalancing"] = LoadBalancingName(mode);
+        if (upstream.HashKey is { } hashKey) obj["hashKey"] = hashKey;
         if (upstream.MaxInFlight is { } inFlight) obj["maxInFlight"] = inFlight;
         if (upstream.MaxQueued is { } queued) obj["maxQueued"] = queued;
         if (upstream.ConnectTimeout is { } connect) obj["connectTimeout"] = Duration(connect);
@@ -136,6 +139,7 @@ public static class DefinitionJson
     {
         LoadBalancingMode.Weighted => "weighted",
         LoadBalancingMode.PowerOfTwoChoices => "power-of-two-choices",
+        LoadBalancingMode.ConsistentHash => "consistent-hash",
         _ => "round-robin",
     };
 

@@ -11,4 +11,7 @@ public enum LoadBalancingMode
 
     /// <summary>Two endpoints at random, the one with fewer requests in flight.</summary>
     PowerOfTwoChoices,
+
+    /// <summary>A hash ring with virtual nodes keyed by the upstream's <c>hash-key</c>: the same key reaches the same endpoint on every node.</summary>
+    ConsistentHash,
 }

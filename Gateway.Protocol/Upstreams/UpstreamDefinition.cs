@@ -15,6 +15,9 @@ public sealed record UpstreamDefinition : Cluster.IGatewayMessage
     /// <summary>How an endpoint is picked; null uses the default.</summary>
     public LoadBalancingMode? LoadBalancing { get; init; }
 
+    /// <summary>Where <see cref="LoadBalancingMode.ConsistentHash"/> reads its key (<c>header:NAME</c>, <c>cookie:NAME</c>, <c>client-ip</c>, <c>claim:NAME</c>, <c>api-key</c>); null otherwise.</summary>
+    public string? HashKey { get; init; }
+
     /// <summary>Most requests forwarded at once; null uses the default.</summary>
     public int? MaxInFlight { get; init; }
 

@@ -19,6 +19,8 @@ public static partial class DefinitionValidator
         }
         if (cache.DefaultTtl is { } ttl && ttl <= TimeSpan.Zero)
             errors.Add(new($"{at}.{Field("", "defaultTtl", kebabCase)}", "must be greater than zero"));
+        if (cache.StaleIfError is { } stale && stale <= TimeSpan.Zero)
+            errors.Add(new($"{at}.{Field("", "staleIfError", kebabCase)}", "must be greater than zero"));
         if (cache.MaxBodySize is < 0 or > MaxCacheBodySize)
             errors.Add(new($"{at}.{Field("", "maxBodySize", kebabCase)}", $"must be between 0 and {MaxCacheBodySize} bytes (64MiB)"));
 

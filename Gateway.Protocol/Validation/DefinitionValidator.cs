@@ -53,6 +53,7 @@ public static partial class DefinitionValidator
         ValidateHeaders(route.RequestHeaders, F("requestHeaders"), kebabCase, errors);
         ValidateHeaders(route.ResponseHeaders, F("responseHeaders"), kebabCase, errors);
         ValidateSecurity(route, F, errors);
+        ValidateTraffic(route, upstreamExists, F, errors);
         return errors;
     }
 
@@ -92,6 +93,7 @@ public static partial class DefinitionValidator
         if (upstream.RequestTimeout is { } request && request <= TimeSpan.Zero)
             errors.Add(new(F("requestTimeout"), "must be greater than zero"));
         ValidatePolicies(upstream, F, errors);
+        ValidateHashKey(upstream, F, errors);
         return errors;
     }
 

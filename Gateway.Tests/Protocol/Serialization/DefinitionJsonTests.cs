@@ -11,9 +11,19 @@ public sealed class DefinitionJsonTests
 {
     public static TheoryData<Type, JsonObject> Written() => new()
     {
-        { typeof(RouteDefinition), DefinitionJson.ToJson(GatewaySerializerTests.FullRoute) },
-        { typeof(UpstreamDefinition), DefinitionJson.ToJson(GatewaySerializerTests.FullUpstream) },
+        // A route names one upstream or splits across backends, so two samples together set every property.
+        { typeof(RouteDefinition), Merge(DefinitionJson.ToJson(GatewaySerializerTests.FullRoute), DefinitionJson.ToJson(Routing.TrafficDefinitionTests.SplitRoute)) },
+        { typeof(UpstreamDefinition), Merge(DefinitionJson.ToJson(GatewaySerializerTests.FullUpstream), DefinitionJson.ToJson(Routing.TrafficDefinitionTests.HashUpstream)) },
     };
+
+    private static JsonObject Merge(JsonObject a, JsonObject b)
+    {
+        foreach (var (key, value) in b)
+        {
+            if (!a.ContainsKey(key)) a[key] = value?.DeepClone();
+        }
+        return a;
+    }
 
     [Theory]
     [MemberData(nameof(Written))]
