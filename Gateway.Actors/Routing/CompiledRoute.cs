@@ -53,7 +53,7 @@ public sealed class CompiledRoute
     private readonly Traffic.TrafficPlan? _traffic;
 
     /// <summary>The route's weighted split, or null for a route with one upstream.</summary>
-    public Traffic.TrafficSplitStep? Split { get; private set; }
+    internal Traffic.TrafficSplitStep? Split { get; private set; }
 
     // Security before the rate limit, so a limit may key on the authenticated identity; the cache after both, so a
     // cached response is served only to a request that passed them; the forward last.

@@ -12,7 +12,7 @@ namespace Gateway.Actors.Traffic;
 /// instead. Counted in <c>gateway_fallback_total</c>; never stored in the cache (it is not an upstream response, and an
 /// upstream 5xx replaced by it is never copied).
 /// </summary>
-public sealed class FallbackStep : IRequestStep, IForwardHook
+internal sealed class FallbackStep : IRequestStep, IForwardHook
 {
     /// <summary>The header that marks a fallback answer and names its reason.</summary>
     public const string Header = "X-Gateway-Fallback";

@@ -11,7 +11,7 @@ namespace Gateway.Actors.Traffic;
 /// share to the others. With a sticky key, the choice is <see cref="WeightedRendezvous"/> of the key against the
 /// weights: the same on every node, and a weight change moves only the keys that must move.
 /// </summary>
-public sealed class TrafficSplitStep : IRequestStep
+internal sealed class TrafficSplitStep : IRequestStep
 {
     private readonly IRequestStep[] _forwards;
     private readonly UpstreamRuntime[] _upstreams;

@@ -33,8 +33,8 @@ public static class Eventually
     }
 
     /// <summary>Polls <paramref name="check"/> until it returns true; fails after <paramref name="timeout"/> with <paramref name="describe"/>'s text.</summary>
-    public static Task TrueAsync(Func<Task<bool>> check, TimeSpan timeout, Func<string> describe, TimeSpan? interval = null) =>
-        MatchAsync(check, ok => ok, timeout, _ => describe(), interval);
+    public static Task TrueAsync(Func<Task<bool>> check, TimeSpan timeout, Func<string>? describe = null, TimeSpan? interval = null) =>
+        MatchAsync(check, ok => ok, timeout, _ => describe?.Invoke() ?? "the condition never held", interval);
 
     /// <summary>Polls the synchronous <paramref name="condition"/> until it is true; fails after <paramref name="timeout"/> with <paramref name="because"/>.</summary>
     public static Task TrueAsync(Func<bool> condition, TimeSpan timeout, Func<string> because, TimeSpan? interval = null) =>
