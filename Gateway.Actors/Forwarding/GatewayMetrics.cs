@@ -137,6 +137,8 @@ public static class GatewayMetrics
                 live.Add(upstream.Name);
                 InFlight.WithLabels(upstream.Name).Set(upstream.InFlight);
                 QueueDepth.WithLabels(upstream.Name).Set(upstream.Pipeline.QueueDepth);
+                // The shed counter exists from 0 for every configured upstream, so rate() and alerts see it before the first shed.
+                Shed.WithLabels(upstream.Name);
             }
         }
         RemoveWhere(InFlight, labels => !live.Contains(labels[0]));

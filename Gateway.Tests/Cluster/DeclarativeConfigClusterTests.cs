@@ -62,7 +62,7 @@ public sealed class DeclarativeConfigClusterTests(ITestOutputHelper output) : ID
             .Replace("\"path\" = \"/orders/{**rest}\"", "\"path\" = \"/orders/{**rest}\"\n      \"methods\" = [\"GET\"]"));
         (exit, stdout, _) = await Pbm(Node(2), "gateway", "config", "diff", edited, "--exit-code");
         Assert.Equal(4, exit);
-        Assert.Equal(["+ route reports", "~ route orders: methods", "- route legacy"], Lines(stdout));
+        Assert.Equal(["~ route orders: methods", "+ route reports", "- route legacy"], Lines(stdout)); // upserts by id, then deletes
         (exit, _, _) = await Pbm(Node(2), "gateway", "config", "diff", edited);
         Assert.Equal(0, exit);
 

@@ -35,7 +35,7 @@ public sealed class PolicyClusterFixture : IAsyncLifetime
         _configFile = Path.GetTempFileName();
         await File.WriteAllTextAsync(_configFile, $$"""
             gateway {
-              logging.level = Warning
+              logging.level = Information   # the ejection test reads the Info line "ejected by"
               upstreams = [
                 { name = live, endpoints = [ "{{Upstream.Url}}" ] }
                 {

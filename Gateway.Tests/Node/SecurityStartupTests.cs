@@ -26,7 +26,8 @@ public sealed class SecurityStartupTests
     public void RoutesSample_WithSecuritySections_IsValid()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "hocon", "routes.sample.conf");
-        var config = ConfigurationFactory.ParseString(File.ReadAllText(path)).WithFallback(NodeConfigLoader.Defaults);
+        // The node puts the sample echo port in front of a --config file, which the sample's upstreams refer to.
+        var config = ConfigurationFactory.ParseString("gateway.sample.echo-port = 8070\n" + File.ReadAllText(path)).WithFallback(NodeConfigLoader.Defaults);
         Assert.Empty(GatewayDefinitions.FromConfig(config).Errors);
         var security = Gateway.Actors.Security.SecuritySettings.FromConfig(config);
         Assert.Equal("sample-keys", Assert.Single(security.Policies).Name);

@@ -61,7 +61,7 @@ public sealed class PbmConfigProcessTests(PbmNodeFixture node) : IClassFixture<P
         using var table = JsonDocument.Parse(stdout.Split('\n')[0]);
         var row = table.RootElement.GetProperty("rows")[0];
         Assert.Equal("updated", row.GetProperty("result").GetString());
-        Assert.Equal("2", row.GetProperty("version").GetString());
+        Assert.Equal(2, row.GetProperty("version").GetInt64());
         await WaitForAsync(async () => (await Pbm("gateway", "routes", "json-route")).Stdout.Contains("GET,POST"));
     }
 

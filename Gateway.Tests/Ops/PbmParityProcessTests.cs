@@ -100,7 +100,11 @@ public sealed class PbmParityProcessTests(PbmNodeFixture node) : IClassFixture<P
         (exit, stdout, stderr) = await Pbm("--json", "gateway", "routes", "nope");
         Assert.Equal(1, exit);
         Assert.Empty(stdout);
-        Assert.Contains("no route 'nope'", stderr);
+        using (var error = System.Text.Json.JsonDocument.Parse(stderr.Trim()))
+        {
+            Assert.Equal("error", error.RootElement.GetProperty("type").GetString());
+            Assert.Contains("no route 'nope'", error.RootElement.GetProperty("message").GetString());
+        }
     }
 
     [Fact]
