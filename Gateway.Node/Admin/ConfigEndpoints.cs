@@ -158,6 +158,9 @@ public static class ConfigEndpoints
     /// <summary>
     /// Waits (up to the propagation timeout) until every reachable Up member serves <paramref name="entityKey"/> at
     /// <paramref name="version"/> or later, and reports how many did in <c>Gateway-Propagated: served/reachable</c>.
+    /// A member that does not answer an <see cref="Identify"/> within <see cref="AdminApiSettings.PeerLiveness"/> is
+    /// not waited for: in the seconds after a node dies or freezes, before the failure detector marks it unreachable,
+    /// it still counts as reachable, and waiting the full timeout for it would slow every write by that much.
     /// </summary>
     private static async Task AwaitPropagationAsync(HttpContext context, string entityKey, long version, AdminApiSettings settings)
     {
@@ -168,12 +171,20 @@ public static class ConfigEndpoints
         if (settings.PropagationTimeout > TimeSpan.Zero)
         {
             var request = new AwaitDefinitionServed(entityKey, version);
+            var aborted = context.RequestAborted;
             var answers = members.Select(async member =>
             {
+                var replica = system.ActorSelection(new RootActorPath(member.Address) / "user" / "route-replica");
+                var servedTask = replica.Ask<DefinitionServed>(request, settings.PropagationTimeout, aborted);
+                if (!await IsAliveAsync(replica, settings.PeerLiveness, aborted) && !servedTask.IsCompletedSuccessfully)
+                {
+                    // No sign of life within the liveness bound: count it as not served and do not wait for it.
+                    _ = servedTask.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                    return 0;
+                }
                 try
                 {
-                    var replica = system.ActorSelection(new RootActorPath(member.Address) / "user" / "route-replica");
-                    await replica.Ask<DefinitionServed>(request, settings.PropagationTimeout, context.RequestAborted);
+                    await servedTask;
                     return 1;
                 }
                 catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
@@ -184,6 +195,20 @@ public static class ConfigEndpoints
             served = (await Task.WhenAll(answers)).Sum();
         }
         context.Response.Headers["Gateway-Propagated"] = $"{served}/{members.Count}";
+    }
+
+    // A killed node's selection answers Identify at once with no subject (its messages go to dead letters); a frozen
+    // one does not answer: both are not alive.
+    private static async Task<bool> IsAliveAsync(ActorSelection replica, TimeSpan within, CancellationToken aborted)
+    {
+        try
+        {
+            return (await replica.Ask<ActorIdentity>(new Identify(null), within, aborted)).Subject is not null;
+        }
+        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 
     private static IResult Refused(DefinitionKind kind, string key, ICommandReply? reply) => reply switch

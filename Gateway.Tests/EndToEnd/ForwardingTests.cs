@@ -219,15 +219,9 @@ public sealed class ForwardingTests(ForwardingFixture fixture) : IClassFixture<F
     [Fact]
     public async Task MalformedRequest_Gets400_AndNodeKeepsServing()
     {
-        using (var tcp = new TcpClient())
-        {
-            await tcp.ConnectAsync(IPAddress.Loopback, fixture.Gateway.IngressPort);
-            var stream = tcp.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /api/echo HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n"));
-            var buffer = new byte[1024];
-            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.StartsWith("HTTP/1.1 400", Encoding.ASCII.GetString(buffer, 0, read));
-        }
+        var answer = await RawHttpConnection.ExchangeAsync(fixture.Gateway.IngressPort,
+            "GET /api/echo HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n", headOnly: true);
+        Assert.StartsWith("HTTP/1.1 400", answer);
 
         using var response = await Client.GetAsync("/api/echo/still-alive");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -165,29 +165,7 @@ public sealed class HostileInputTests(HostileFixture fixture) : IClassFixture<Ho
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private async Task<string> SendAsync(byte[] raw)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, fixture.Gateway.IngressPort);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync(raw);
-        var received = new MemoryStream();
-        var buffer = new byte[4096];
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            int n;
-            while ((n = await stream.ReadAsync(buffer, cts.Token)) > 0)
-            {
-                received.Write(buffer, 0, n);
-                if (Encoding.Latin1.GetString(received.ToArray()).Contains("\r\n\r\n")) break;
-            }
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException)
-        {
-        }
-        return Encoding.Latin1.GetString(received.ToArray());
-    }
+    private Task<string> SendAsync(byte[] raw) => RawHttpConnection.ExchangeAsync(fixture.Gateway.IngressPort, raw, headOnly: true);
 
     private static string FirstLine(string answer) => answer.Split('\n')[0].Trim();
 }

@@ -85,14 +85,5 @@ public sealed class RequestSafetyTests : IAsyncLifetime
         Assert.Equal("500", await small.Content.ReadAsStringAsync());
     }
 
-    private async Task<string> SendRawAsync(string request)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, _gateway.IngressPort);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return await reader.ReadToEndAsync(cts.Token);
-    }
+    private Task<string> SendRawAsync(string request) => RawHttpConnection.ExchangeAsync(_gateway.IngressPort, request);
 }

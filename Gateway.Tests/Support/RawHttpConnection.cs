@@ -39,6 +39,39 @@ public sealed class RawHttpConnection : IDisposable
     }
 
     /// <summary>
+    /// Writes <paramref name="raw"/> on a new connection to 127.0.0.1:<paramref name="port"/> exactly as given (malformed
+    /// requests included) and returns what came back, read as Latin-1: everything until the server closes, or only the
+    /// response head when <paramref name="headOnly"/>. A reset or the 10 s bound ends the read with what was received.
+    /// </summary>
+    public static async Task<string> ExchangeAsync(int port, byte[] raw, bool headOnly = false)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(raw);
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            int n;
+            while ((n = await stream.ReadAsync(buffer, cts.Token)) > 0)
+            {
+                received.Write(buffer, 0, n);
+                if (headOnly && Encoding.Latin1.GetString(received.ToArray()).Contains("\r\n\r\n", StringComparison.Ordinal)) break;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+        }
+        return Encoding.Latin1.GetString(received.ToArray());
+    }
+
+    /// <inheritdoc cref="ExchangeAsync(int, byte[], bool)"/>
+    public static Task<string> ExchangeAsync(int port, string raw, bool headOnly = false) =>
+        ExchangeAsync(port, Encoding.Latin1.GetBytes(raw), headOnly);
+
+    /// <summary>
     /// Sends <c>GET <paramref name="path"/></c> and reads the whole response. Throws <see cref="IOException"/> when the
     /// connection closes or resets before the response is complete: the request was lost.
     /// </summary>

@@ -16,7 +16,7 @@ public sealed class ConfigStoreSettingsTests
         Assert.Equal(new ConfigStoreSettings("data", "sqlite", "gateway.db", "", 30, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5)), settings);
         Assert.Equal(Path.GetFullPath("data/gateway.db"), settings.SqlitePath);
         Assert.Equal("SQLite.MS", settings.ProviderName);
-        Assert.Equal(new AdminApiSettings("", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)), AdminApiSettings.FromConfig(NodeConfigLoader.Defaults));
+        Assert.Equal(new AdminApiSettings("", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500)), AdminApiSettings.FromConfig(NodeConfigLoader.Defaults));
         Assert.Equal(TimeSpan.FromSeconds(1), NodeConfigLoader.Defaults.GetTimeSpan("akka.cluster.distributed-data.gossip-interval"));
         Assert.Equal(TimeSpan.FromMilliseconds(100), NodeConfigLoader.Defaults.GetTimeSpan("akka.cluster.distributed-data.notify-subscribers-interval"));
     }

@@ -116,14 +116,6 @@ public sealed class EdgeRulesTests : IAsyncLifetime
             .ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.OrdinalIgnoreCase);
     }
 
-    private static async Task<string> SendRawAsync(TestGateway gateway, string request)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, gateway.IngressPort);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return await reader.ReadToEndAsync(cts.Token);
-    }
+    private static Task<string> SendRawAsync(TestGateway gateway, string request) =>
+        RawHttpConnection.ExchangeAsync(gateway.IngressPort, request);
 }
