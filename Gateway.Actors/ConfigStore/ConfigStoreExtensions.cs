@@ -79,7 +79,14 @@ public static class ConfigStoreExtensions
                 plugin = "akka.persistence.snapshot-store.sql"
                 sql { connection-string = {{connection}}, provider-name = {{provider}}, auto-initialize = on }
               }
-              query.journal.sql { connection-string = {{connection}}, provider-name = {{provider}}, write-plugin = "akka.persistence.journal.sql" }
+              query.journal.sql {
+                connection-string = {{connection}}, provider-name = {{provider}}, write-plugin = "akka.persistence.journal.sql"
+                # The read journal's sequence actor polls the journal's highest ordering every query-delay (1s), for
+                # events-by-tag and all-events queries, for the node's whole life: a SQL query through linq2db and a
+                # materialized stream each second, most of an idle member's CPU (issue 15). The node only ever runs
+                # CurrentPersistenceIds, once per bootstrap, which does not use it.
+                journal-sequence-retrieval { query-delay = 10m, max-backoff-query-delay = 10m }
+              }
             }
             """);
     }

@@ -23,6 +23,15 @@ TICKS="$(getconf CLK_TCK)"
 CLUSTER="$ROOT/ops/cluster.sh"
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# Per-thread CPU ticks of a process as "tid name ticks" lines (the name is the thread's comm, e.g. ".NET TP Worker").
+thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    [ -r "$t/stat" ] || continue
+    # Fields after the ")" that closes the name (names hold spaces): utime and stime are the 12th and 13th.
+    sed 's/.*) //' "$t/stat" 2>/dev/null | awk -v tid="${t##*/}" -v name="$(tr ' ' '_' < "$t/comm" 2>/dev/null)" '{ print tid, name, $12 + $13 }'
+  done
+}
 idle_percent() {
   local a b
   a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
@@ -44,6 +53,7 @@ declare -a pids before
 for i in $(seq 0 $((NODES - 1))); do
   pids[$i]="$(cat "$GATEWAY_RUN_DIR/node-$i.pid")"
   before[$i]="$(cpu_ticks "${pids[$i]}")"
+  thread_ticks "${pids[$i]}" > "$GATEWAY_RUN_DIR/threads-before-$i"
 done
 echo "measuring ${SECONDS_IDLE}s idle (no traffic)..."
 sleep "$SECONDS_IDLE"
@@ -57,6 +67,12 @@ for i in $(seq 0 $((NODES - 1))); do
 done
 awk -v t="$total" -v hz="$TICKS" -v s="$SECONDS_IDLE" -v n="$NODES" \
   'BEGIN { printf "idle mean: %.2f%% of a core per node\n", 100 * t / hz / s / n }'
+# Where it goes: CPU by thread name, summed over the nodes (threads that started during the window count from zero).
+for i in $(seq 0 $((NODES - 1))); do
+  thread_ticks "${pids[$i]}" | awk 'NR == FNR { b[$1] = $3; next } { print $2, $3 - ($1 in b ? b[$1] : 0) }' \
+    "$GATEWAY_RUN_DIR/threads-before-$i" -
+done | awk -v hz="$TICKS" -v s="$SECONDS_IDLE" -v n="$NODES" '{ t[$1] += $2; c[$1]++ }
+  END { for (k in t) if (t[k] > 0) printf "  %-24s %6.2f%% of a core per node (%d threads)\n", k, 100 * t[k] / hz / s / n, c[k] / n }' | sort -k2 -rn
 echo "machine after: $(uptime | sed 's/.*load/load/')"
 
 python3 - "$NODES" "$ROUNDS" "$GATEWAY_PORT_OFFSET" <<'PY'
