@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.Event;
 using Akka.Persistence;
@@ -189,7 +190,22 @@ public abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
         var (json, version) = Published;
         _replicator.Tell(Dsl.Update(OwnKey, LWWDictionary<string, string>.Empty, new WriteMajority(_writeTimeout), new PendingReply(replyTo, reply),
             Write(json, version)));
+        Announce(json, version);
         if (!busy) BecomeStacked(Busy);
+    }
+
+    // Distributed Data reaches the last node on its next delta tick (up to 200 ms) and tells its subscribers on the next
+    // notify tick (100 ms); the route replicas get the entry straight away (measured in ops/bench/RESULTS.md, issue 15).
+    private void Announce(string? json, long version)
+    {
+        if (json is null && version == 0) return;
+        var written = new DefinitionWritten(_entityKey, json ?? ReplicatedDefinitions.Tombstone(version));
+        var state = _cluster.State;
+        foreach (var member in state.Members)
+        {
+            if (member.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving && !state.Unreachable.Contains(member))
+                Context.ActorSelection(new RootActorPath(member.Address) / "user" / "route-replica").Tell(written);
+        }
     }
 
     // Never a removal: a deletion is a tombstone stamped with its version, so it wins over every older put on every replica.

@@ -55,6 +55,8 @@ public static class ConfigStoreExtensions
             registry.Register<RouteReplicaKey>(replica);
             var bootstrap = system.ActorOf(ConfigBootstrapActor.Props(registry.Get<ConfigEntitiesKey>(), replica, initial, settings.RetryInterval, record), "config-bootstrap");
             registry.Register<ConfigFileKey>(bootstrap);
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            cluster.RegisterOnMemberUp(() => system.ActorOf(JournalWarmupActor.Props(JournalWarmupActor.PersistenceIdOf(cluster.SelfAddress)), "journal-warmup"));
         });
     }
 

@@ -12,7 +12,8 @@ namespace Gateway.Actors.ConfigStore;
 /// changes nothing) and hands the complete set to <c>/user/route-table</c> whenever a view changes. Before the node's
 /// bootstrap is complete it only keeps the data, so a node never serves a half-rehydrated set; the first set applied after
 /// it marks <see cref="ConfigReplicaStatus"/>. Every republish interval it reads the local replica again, in case a change
-/// notification was lost. It answers <see cref="AwaitDefinitionServed"/> once the route table serves a version.
+/// notification was lost. An owner also sends each entry it stores straight here (<see cref="DefinitionWritten"/>), merged
+/// the same way, so a change does not wait for Distributed Data's ticks. It answers <see cref="AwaitDefinitionServed"/> once the route table serves a version.
 /// </summary>
 public sealed class RouteReplicaActor : ReceiveActor, IWithTimers
 {
@@ -46,6 +47,10 @@ public sealed class RouteReplicaActor : ReceiveActor, IWithTimers
         Receive<Changed>(changed =>
         {
             if (Store(changed.Key, changed.Data) && _bootstrapped && _awaitedReads == 0) Apply();
+        });
+        Receive<DefinitionWritten>(written =>
+        {
+            if (StoreWritten(written) && _bootstrapped && _awaitedReads == 0) Apply();
         });
         Receive<BootstrapCompleted>(_ =>
         {
@@ -111,6 +116,27 @@ public sealed class RouteReplicaActor : ReceiveActor, IWithTimers
         if (key.Equals(ReplicatedDefinitions.UpstreamsKey))
         {
             var merged = _upstreams.Merge(dictionary.Entries);
+            var moved = !ReferenceEquals(merged, _upstreams);
+            _upstreams = merged;
+            return moved;
+        }
+        return false;
+    }
+
+    // An owner's entry sent straight after it stored it: merged like a replicated one (monotonic, tombstones win by version).
+    private bool StoreWritten(DefinitionWritten written)
+    {
+        var key = written.EntityKey;
+        if (key.StartsWith(EntityKeys.RoutePrefix, StringComparison.Ordinal))
+        {
+            var merged = _routes.Merge([KeyValuePair.Create(key[EntityKeys.RoutePrefix.Length..], written.Value)]);
+            var moved = !ReferenceEquals(merged, _routes);
+            _routes = merged;
+            return moved;
+        }
+        if (key.StartsWith(EntityKeys.UpstreamPrefix, StringComparison.Ordinal))
+        {
+            var merged = _upstreams.Merge([KeyValuePair.Create(key[EntityKeys.UpstreamPrefix.Length..], written.Value)]);
             var moved = !ReferenceEquals(merged, _upstreams);
             _upstreams = merged;
             return moved;

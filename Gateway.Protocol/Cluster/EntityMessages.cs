@@ -12,6 +12,14 @@ public sealed record Republished(string EntityKey, long Version) : IGatewayMessa
 /// </summary>
 public sealed record AwaitDefinitionServed(string EntityKey, long Version) : IGatewayMessage;
 
+/// <summary>
+/// Sent by a config entity, right after it stored a change (or republished its state), to <c>/user/route-replica</c> on every
+/// reachable member: <paramref name="Value"/> is the entry it writes to Distributed Data (the definition's JSON, or a
+/// versioned tombstone). The replica merges it like any replicated entry (only a higher version moves its view), so a node
+/// serves the change one message after it was stored instead of after Distributed Data's delta and notification ticks.
+/// </summary>
+public sealed record DefinitionWritten(string EntityKey, string Value) : IGatewayMessage;
+
 /// <summary>Reply of a node's route replica to <see cref="AwaitDefinitionServed"/>.</summary>
 public sealed record DefinitionServed(string EntityKey, long Version) : IGatewayMessage;
 

@@ -43,6 +43,7 @@ public sealed class GatewaySerializer : SerializerWithStringManifest
         [typeof(CommandNotApplied)] = "command-not-applied",
         [typeof(AwaitDefinitionServed)] = "await-definition-served",
         [typeof(DefinitionServed)] = "definition-served",
+        [typeof(DefinitionWritten)] = "definition-written",
         [typeof(GetCommandOutcome)] = "get-command-outcome",
         [typeof(EndpointEjected)] = "endpoint-ejected",
         [typeof(Caching.GetCachedResponse)] = "get-cached-response",
