@@ -1,10 +1,12 @@
 using Akka.Actor;
+using Akka.Actor.Dsl;
 using Akka.Configuration;
 using Akka.DistributedData;
 using Gateway.Actors.ConfigStore;
 using Gateway.Node.Configuration;
 using Gateway.Protocol.Cluster;
 using Gateway.Protocol.Routing;
+using Gateway.Protocol.Serialization;
 using Gateway.Protocol.Upstreams;
 using Xunit;
 
@@ -118,6 +120,58 @@ public sealed class ConfigEntityTests : Akka.TestKit.Xunit2.TestKit
         // The next incarnation recovers from the journal: nothing was persisted.
         Sys.ActorOf(RouteEntity.Props("late", WriteTimeout)).Tell(new Republish(EntityKeys.Route("late")), TestActor);
         Assert.Equal(0, ExpectMsg<Republished>().Version);
+    }
+
+    [Fact]
+    public void StoredChanges_AreSentStraightToEveryMembersRouteReplica()
+    {
+        var replica = CreateTestProbe();
+        Sys.ActorOf(dsl => dsl.ReceiveAny((message, _) => replica.Ref.Tell(message)), "route-replica");
+        Sys.ActorOf(UpstreamEntity.Props("backend", WriteTimeout)).Tell(new UpsertUpstream(Backend), TestActor);
+        ExpectMsg<UpstreamAccepted>();
+        Assert.Equal("upstream:backend", replica.ExpectMsg<DefinitionWritten>().EntityKey);
+        var entity = Sys.ActorOf(RouteEntity.Props("direct", WriteTimeout));
+
+        entity.Tell(new UpsertRoute(new RouteDefinition { Id = "direct", Path = "/direct", Upstream = "backend" }), TestActor);
+        ExpectMsg<RouteAccepted>();
+        var put = replica.ExpectMsg<DefinitionWritten>();
+        entity.Tell(new DeleteRoute("direct"), TestActor);
+        ExpectMsg<DefinitionDeleted>();
+
+        Assert.Equal(("route:direct", 1L), (put.EntityKey, ReplicatedDefinitions.Decode(put.Value).Version));
+        Assert.Equal(new DefinitionWritten("route:direct", ReplicatedDefinitions.Tombstone(2)), replica.ExpectMsg<DefinitionWritten>());
+    }
+
+    [Fact]
+    public void RouteReplica_ServesAnOwnersEntryWithoutDistributedData_AndNeverGoesBackBehindATombstone()
+    {
+        var table = CreateTestProbe();
+        var status = new ConfigReplicaStatus();
+        var replica = Sys.ActorOf(RouteReplicaActor.Props(table.Ref, status));
+        replica.Tell(BootstrapCompleted.Instance);
+        Acknowledge(table, replica);
+        replica.Tell(new DefinitionWritten("upstream:backend", DefinitionJson.ToJson(Backend with { Version = 1 }).ToJsonString()));
+        Acknowledge(table, replica);
+        var route = DefinitionJson.ToJson(new RouteDefinition { Id = "direct", Path = "/direct", Upstream = "backend", Version = 1 }).ToJsonString();
+
+        replica.Tell(new DefinitionWritten("route:direct", route));
+
+        Assert.Equal("direct", Assert.Single(Acknowledge(table, replica).Routes).Id);
+        replica.Tell(new AwaitDefinitionServed("route:direct", 1), TestActor);
+        ExpectMsg(new DefinitionServed("route:direct", 1));
+        replica.Tell(new DefinitionWritten("route:direct", ReplicatedDefinitions.Tombstone(2)));
+        Assert.Empty(Acknowledge(table, replica).Routes);
+        replica.Tell(new DefinitionWritten("route:direct", route));
+        table.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Empty(status.Routes.Live);
+    }
+
+    // The route table's part: take the definitions and acknowledge them to the replica.
+    private static Gateway.Protocol.Configuration.GatewayDefinitions Acknowledge(Akka.TestKit.TestProbe table, IActorRef replica)
+    {
+        var apply = table.ExpectMsg<Gateway.Actors.Routing.ApplyDefinitions>(TimeSpan.FromSeconds(5));
+        replica.Tell(new Gateway.Actors.Routing.DefinitionsApplied(0));
+        return apply.Definitions;
     }
 
     [Fact]
