@@ -99,6 +99,7 @@ public sealed class GatewaySerializerTests : IDisposable
         new CommandNotApplied("route:users", "deadline passed"),
         new AwaitDefinitionServed("route:users", 9),
         new DefinitionServed("route:users", 9),
+        new DefinitionWritten("route:users", "{\"deleted\":true,\"version\":9}"),
         new GetCommandOutcome("route:users", new Guid("5b0c7c1e-7d0e-4a57-9f43-3c7f0d7d2a11")),
         new EndpointEjected("users", "http://10.0.0.5:8080", TimeSpan.FromSeconds(30), "akka.tcp://gateway@127.0.0.1:4053", new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc)),
         new Gateway.Protocol.Caching.GetCachedResponse("abc", "users\u001fhost\u001f/a", ImmutableDictionary<string, string>.Empty.Add("Accept", "text/plain")),
