@@ -53,8 +53,11 @@ def served(i, k):
     if a not in (200, 404): raise SystemExit(f"node {i}: admin read of {route(k)} answered {a}")
     return a == 200, g != 404
 
-status = call(admin[0], "PUT", "/admin/upstreams/dc-echo", {"endpoints": [f"http://127.0.0.1:{offset + 8085}"]})[0]
-assert status in (200, 201), status
+# The upstream first; a freshly started node may still answer 503 (not synced, or a write refused under load): retry.
+deadline = time.time() + 60
+while (status := call(admin[0], "PUT", "/admin/upstreams/dc-echo", {"endpoints": [f"http://127.0.0.1:{offset + 8085}"]})[0]) not in (200, 201):
+    if time.time() > deadline: raise SystemExit(f"creating the upstream answered {status} for 60 s")
+    time.sleep(1)
 model = {}  # id -> present
 counts = dict(put_ok=0, put_partial=0, delete_ok=0, delete_absent=0, refused=0, stale_after_delete=0, missing_after_put=0)
 stale = []
