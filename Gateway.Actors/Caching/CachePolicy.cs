@@ -101,9 +101,10 @@ public static class CachePolicy
         {
             foreach (var extension in cc.Extensions)
             {
-                if (!extension.Name.Equals("stale-if-error", StringComparison.OrdinalIgnoreCase)) continue;
-                return long.TryParse(extension.Value.ToString().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-                    && seconds < int.MaxValue ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
+                // An invalid value is ignored, as an unknown directive would be.
+                if (extension.Name.Equals("stale-if-error", StringComparison.OrdinalIgnoreCase)
+                    && long.TryParse(extension.Value.ToString().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds < int.MaxValue)
+                    return TimeSpan.FromSeconds(seconds);
             }
             if (cc.MustRevalidate || cc.ProxyRevalidate || cc.NoCache) return TimeSpan.Zero;
         }

@@ -112,7 +112,7 @@ public sealed class StaleIfErrorTests
         await using var server = await TestUpstream.StartAsync(upstream.HandleAsync);
         await using var gateway = await TestGateway.StartAsync($$"""
             upstreams = [ { name = u, endpoints = [ "{{server.Url}}" ], circuit-breaker = { consecutive-failures = 100 } } ]
-            routes = [ { id = sie-fallback, path = "/{**rest}", upstream = u, cache { default-ttl = 10s, stale-if-error = 60s }, {{Fallback}} } ]
+            routes = [ { id = sie-fallback, path = "/{**rest}", upstream = u, cache = { default-ttl = 10s, stale-if-error = 60s }, {{Fallback}} } ]
             """, _clock);
         var (_, body) = await GetAsync(gateway, "/a");
 
