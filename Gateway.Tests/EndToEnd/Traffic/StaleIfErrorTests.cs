@@ -112,7 +112,7 @@ public sealed class StaleIfErrorTests
         await using var server = await TestUpstream.StartAsync(upstream.HandleAsync);
         await using var gateway = await TestGateway.StartAsync($$"""
             upstreams = [ { name = u, endpoints = [ "{{server.Url}}" ], circuit-breaker = { consecutive-failures = 100 } } ]
-            routes = [ { id = sie-fallback, path = "/{**rest}", upstream = u, cache = { default-ttl = 10s, stale-if-error = 60s }, {{Fallback}} } ]
+            routes = [ { id = sie-fallback, path = "/{**rest}", upstream = u, timeout = 500ms, cache = { default-ttl = 10s, stale-if-error = 60s }, {{Fallback}} } ]
             """, _clock);
         var (_, body) = await GetAsync(gateway, "/a");
 
@@ -122,6 +122,13 @@ public sealed class StaleIfErrorTests
         Assert.Equal("STALE", Header(stale, "X-Cache"));
         Assert.Null(Header(stale, "X-Gateway-Fallback"));
         Assert.Equal(body, staleBody);
+        // The forward's own failure (here its timeout) too: the stale entry, not the fallback.
+        upstream.Mode = FlakyUpstream.Slow;
+        var (timedOut, timedOutBody) = await GetAsync(gateway, "/a");
+        Assert.Equal("STALE", Header(timedOut, "X-Cache"));
+        Assert.Null(Header(timedOut, "X-Gateway-Fallback"));
+        Assert.Equal(body, timedOutBody);
+        upstream.Mode = FlakyUpstream.Fail500;
         // A path never cached has no stale entry: the fallback answers.
         var (other, otherBody) = await GetAsync(gateway, "/b");
         Assert.Equal("error", Header(other, "X-Gateway-Fallback"));
