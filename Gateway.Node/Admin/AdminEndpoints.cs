@@ -42,7 +42,7 @@ public static class AdminEndpoints
         var body = new
         {
             ready, member = status.ToString(), routeTableLoaded = table.IsLoaded, replicaSynced = replica.IsSynced, routes = table.Current.Count,
-            ingressOpen = ingress.IsOpen, draining, steppedBack, members, unreachable = state.Unreachable.Count, address = cluster.SelfAddress.ToString(),
+            ingressOpen = ingress.IsOpen, draining, steppedBack = steppedBack is not null, steppedBackReason = steppedBack, members, unreachable = state.Unreachable.Count, address = cluster.SelfAddress.ToString(),
         };
         return Results.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }

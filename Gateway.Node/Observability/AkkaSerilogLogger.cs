@@ -37,7 +37,9 @@ public sealed class AkkaSerilogLogger : ReceiveActor, IRequiresMessageQueue<ILog
             Akka.Event.LogLevel.WarningLevel => LogEventLevel.Warning,
             _ => LogEventLevel.Error,
         };
-        var context = logger.ForContext(Constants.SourceContextPropertyName, logEvent.LogClass.FullName).ForContext("LogSource", logEvent.LogSource);
+        // A logger made from a string (Logging.GetLogger(system, "name")) has a placeholder class: name it by its source.
+        var source = logEvent.LogClass is null || logEvent.LogClass.Name == "DummyClassForStringSources" ? logEvent.LogSource : logEvent.LogClass.FullName;
+        var context = logger.ForContext(Constants.SourceContextPropertyName, source).ForContext("LogSource", logEvent.LogSource);
         if (!context.IsEnabled(level)) return;
         if (logEvent.Message is LogMessage message) context.Write(level, logEvent.Cause, message.Format, message.Parameters().ToArray());
         else context.Write(level, logEvent.Cause, "{Message:l}", logEvent.Message?.ToString());

@@ -69,7 +69,12 @@ public sealed class FallbackTests
     [Fact]
     public async Task UpstreamAtCapacity_Shed_AndOnlyListedReasonsFallBack()
     {
-        await using var upstream = await TestUpstream.StartAsync(ScriptedUpstream.HandleAsync);
+        var slowArrived = 0;
+        await using var upstream = await TestUpstream.StartAsync(context =>
+        {
+            if (context.Request.Path.StartsWithSegments("/slow")) Interlocked.Increment(ref slowArrived);
+            return ScriptedUpstream.HandleAsync(context);
+        });
         await using var gateway = await TestGateway.StartAsync($$"""
             upstreams = [ { name = tiny, endpoints = [ "{{upstream.Url}}" ], max-in-flight = 1, max-queued = 0 } ]
             routes = [
@@ -77,14 +82,21 @@ public sealed class FallbackTests
               { id = other, path = "/status/{code}", upstream = tiny, fallback = { status = 203, body = "busy", on = [ shed ] } }
             ]
             """);
-        // One in flight and the one wait the pipeline allows; the next is shed.
-        var busy = Task.WhenAll(gateway.Client.GetAsync("/slow/3000"), gateway.Client.GetAsync("/slow/3000"));
+        // One in flight (seen by the upstream) and the one wait the pipeline allows; the next is shed. The probes start
+        // only once the first is in flight, so that no probe takes its place.
+        var first = gateway.Client.GetAsync("/slow/3000");
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref slowArrived) == 1), TimeSpan.FromSeconds(10));
+        var busy = Task.WhenAll(first, gateway.Client.GetAsync("/slow/3000"));
+        var seen = new List<string>();
         await Eventually.TrueAsync(async () =>
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             using var response = await gateway.Client.GetAsync("/slow/10");
-            return response.StatusCode == HttpStatusCode.NonAuthoritativeInformation
-                && response.Headers.GetValues("X-Gateway-Fallback").Single() == "shed" && await response.Content.ReadAsStringAsync() == "busy";
-        }, TimeSpan.FromSeconds(10));
+            var body = await response.Content.ReadAsStringAsync();
+            var reason = response.Headers.TryGetValues("X-Gateway-Fallback", out var r) ? r.Single() : "-";
+            seen.Add($"{(int)response.StatusCode} {reason} '{body}' after {clock.ElapsedMilliseconds} ms");
+            return response.StatusCode == HttpStatusCode.NonAuthoritativeInformation && reason == "shed" && body == "busy";
+        }, TimeSpan.FromSeconds(10), () => "probes: " + string.Join(" | ", seen));
         foreach (var response in await busy) response.Dispose();
         // 'error' is not listed: an upstream 500 passes through unchanged.
         using var error = await gateway.Client.GetAsync("/status/500");

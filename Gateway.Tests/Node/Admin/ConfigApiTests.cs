@@ -201,6 +201,8 @@ public sealed class ConfigApiTests(ConfigApiFixture fixture) : IClassFixture<Con
         var body = JsonNode.Parse(await Admin.GetStringAsync("/readyz"))!;
         Assert.True((bool?)body["ready"]);
         Assert.True((bool?)body["replicaSynced"]);
+        Assert.False((bool?)body["steppedBack"]);
+        Assert.Null(body["steppedBackReason"]);
     }
 
     private Task<HttpResponseMessage> PutAsync(string path, string json, string? ifMatch = null) =>

@@ -39,4 +39,22 @@ public sealed class AkkaSerilogLoggerTests
         Assert.Contains(lines, e => e.Level == "Warning"
             && e.Message == "Cluster Node [akka.tcp://gateway@127.0.0.1:4053] - Leader is removing unreachable node [akka.tcp://gateway@127.0.0.1:4055]");
     }
+
+    [Fact]
+    public async Task LoggerNamedByAString_IsTheSourceContext_NotAkkasPlaceholderClass()
+    {
+        var buffer = new LogBuffer(100);
+        using var logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(new LogBufferSink(buffer)).CreateLogger();
+        var services = new ServiceCollection().AddSingleton<Serilog.ILogger>(logger).BuildServiceProvider();
+        var setup = BootstrapSetup.Create()
+            .WithConfig(ConfigurationFactory.ParseString("""akka.loggers = ["Gateway.Node.Observability.AkkaSerilogLogger, Gateway.Node"]"""))
+            .And(DependencyResolverSetup.Create(services));
+        using var system = ActorSystem.Create("bridge", setup);
+
+        Logging.GetLogger(system, "route-replica-probe").Info("replica {0} in sync", 3);
+
+        var lines = await Eventually.MatchAsync(() => Task.FromResult(buffer.Peek(100)), l => l.Any(e => e.Message == "replica 3 in sync"),
+            TimeSpan.FromSeconds(10), l => "logged: " + string.Join(" | ", l?.Select(e => $"{e.Source}: {e.Message}") ?? []));
+        Assert.Contains(lines, e => e.Message == "replica 3 in sync" && e.Source.StartsWith("route-replica-probe", StringComparison.Ordinal));
+    }
 }
