@@ -1,7 +1,9 @@
 using System.Net;
+using Gateway.Actors.Caching;
 using Gateway.Tests.EndToEnd.Security;
 using Gateway.Tests.Support;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Gateway.Tests.EndToEnd.Traffic;
@@ -31,6 +33,7 @@ public sealed class StaleIfErrorTests
         var (fresh, body) = await GetAsync(gateway, "/a");
         Assert.Equal("MISS", Header(fresh, "X-Cache"));
 
+        await HeldInL2Async(gateway, "/a");
         await server.DisposeAsync(); // connection refused from now on
         _clock.Advance(TimeSpan.FromSeconds(20)); // expired 10 s ago, 50 s left of the stale window
         // Refused (the forward's 502), then the open breaker (503): both served from the stale entry.
@@ -75,6 +78,8 @@ public sealed class StaleIfErrorTests
         var (_, body) = await GetAsync(gateway, "/d/a");
         upstream.CacheControl = null; // the second route's entry says nothing about stale-if-error
         var (_, _) = await GetAsync(gateway, "/n/a");
+        await HeldInL2Async(gateway, "/d/a");
+        await HeldInL2Async(gateway, "/n/a");
 
         upstream.Mode = FlakyUpstream.Fail500;
         _clock.Advance(TimeSpan.FromSeconds(15));
@@ -115,6 +120,7 @@ public sealed class StaleIfErrorTests
             routes = [ { id = sie-fallback, path = "/{**rest}", upstream = u, timeout = 500ms, cache = { default-ttl = 10s, stale-if-error = 60s }, {{Fallback}} } ]
             """, _clock);
         var (_, body) = await GetAsync(gateway, "/a");
+        await HeldInL2Async(gateway, "/a");
 
         upstream.Mode = FlakyUpstream.Fail500;
         _clock.Advance(TimeSpan.FromSeconds(20));
@@ -167,6 +173,7 @@ public sealed class StaleIfErrorTests
         var (alice, aliceBody) = await GetAsync(gateway, "/me", AliceKey);
         Assert.Equal("MISS", Header(alice, "X-Cache"));
         Assert.StartsWith("for alice ", aliceBody);
+        await HeldInL2Async(gateway, "/me");
 
         upstream.Mode = FlakyUpstream.Fail500;
         _clock.Advance(TimeSpan.FromSeconds(20));
@@ -186,6 +193,15 @@ public sealed class StaleIfErrorTests
         if (key is not null) request.Headers.Add("X-Api-Key", key);
         var response = await gateway.Client.SendAsync(request);
         return (response, await response.Content.ReadAsStringAsync());
+    }
+
+    // The L2 owner stamps an entry with its clock when the store message arrives: wait for it before the test moves
+    // the clock, or the owner's copy would look fresh and be served as HIT-CLUSTER.
+    private static Task HeldInL2Async(TestGateway gateway, string path)
+    {
+        var cache = gateway.Services.GetRequiredService<ResponseCache>();
+        return Eventually.TrueAsync(() => cache.L2.Snapshot().Any(e => e.Key.Contains(path, StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), () => $"{path} never reached the L2 owner");
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>
