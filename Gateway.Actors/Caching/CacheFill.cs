@@ -31,6 +31,7 @@ internal sealed class CacheFill : Chain.IForwardHook
     private int _status;
     private DateTimeOffset _responseTime;
     private bool _bodyComplete;
+    private CachedResponse? _staleAnswer;
 
     private CacheFill(string label) => Label = label;
 
@@ -60,6 +61,9 @@ internal sealed class CacheFill : Chain.IForwardHook
 
     internal CaptureStream? Capture { get; set; }
 
+    /// <summary>Whether an upstream 5xx is answered with a stale entry within its stale-if-error window, if this node holds one.</summary>
+    internal bool StaleOnError { get; init; }
+
     /// <summary>The request's one id, for a response written from the store.</summary>
     internal string RequestId { get; init; } = "";
 
@@ -85,6 +89,13 @@ internal sealed class CacheFill : Chain.IForwardHook
         if (_cache is null || response is null) return true;
         _status = (int)response.StatusCode;
         _responseTime = _cache.Now;
+        if (StaleOnError && _status >= StatusCodes.Status500InternalServerError && _cache.StaleOnError(_route!, _baseKey!, _requestHeaders!) is { } stale)
+        {
+            // Not a byte of the 5xx is copied: the stale entry is written instead (ServeInsteadAsync).
+            _staleAnswer = stale;
+            Capture?.Abandon();
+            return false;
+        }
         if (Stale is not null && _status == StatusCodes.Status304NotModified)
         {
             Refresh(response);
@@ -113,9 +124,18 @@ internal sealed class CacheFill : Chain.IForwardHook
     /// <summary>Called by the transform after the response headers were copied: labels the response.</summary>
     public void OnHeadersCopied(IHeaderDictionary headers) => headers[CacheResults.Header] = Label;
 
-    /// <summary>Writes the refreshed stored response after a 304; the transform returns false so YARP copies nothing.</summary>
+    /// <summary>
+    /// Writes the refreshed stored response after a 304, or the stale entry instead of an upstream 5xx; the transform
+    /// returns false so YARP copies nothing.
+    /// </summary>
     public async ValueTask<bool> ServeRefreshedAsync(HttpContext context)
     {
+        if (_staleAnswer is not null)
+        {
+            Label = CacheResults.Stale;
+            await ResponseCache.WriteAsync(context, _staleAnswer, Label, _cache!.Now, RequestId).ConfigureAwait(false);
+            return false;
+        }
         Label = CacheResults.Revalidated;
         await ResponseCache.WriteAsync(context, Stored!, Label, _cache!.Now, RequestId).ConfigureAwait(false);
         return false;

@@ -7,7 +7,7 @@ public static class CacheMetrics
 {
     /// <summary>Requests on cached routes by route and X-Cache result.</summary>
     public static readonly Counter Requests = Metrics.CreateCounter("gateway_cache_requests_total",
-        "Requests on routes with a cache, by route and result (hit, hit-cluster, collapsed, revalidated, miss, bypass).",
+        "Requests on routes with a cache, by route and result (hit, hit-cluster, collapsed, revalidated, stale, miss, bypass).",
         new CounterConfiguration { LabelNames = ["route", "result"] });
 
     /// <summary>Responses stored in L1.</summary>

@@ -82,6 +82,43 @@ public static class CachePolicy
     public static bool IsFresh(CachedResponse response, DateTimeOffset now) =>
         !response.NoCache && CurrentAge(response, now) < response.FreshnessLifetime;
 
+    /// <summary>
+    /// How long past its freshness <paramref name="response"/> may be served when the upstream fails (RFC 5861): its own
+    /// <c>Cache-Control: stale-if-error=N</c>, else the route's <paramref name="routeWindow"/>. The route's window does not
+    /// apply to a response that forbids serving it stale (<c>must-revalidate</c>, <c>proxy-revalidate</c>, <c>no-cache</c>);
+    /// the response's own directive does, "regardless of other freshness information" (RFC 5861 §4). Zero when none.
+    /// </summary>
+    public static TimeSpan StaleIfErrorWindow(CachedResponse response, TimeSpan? routeWindow)
+    {
+        CacheControlHeaderValue? cc = null;
+        foreach (var header in response.Headers)
+        {
+            if (!header.Name.Equals(HeaderNames.CacheControl, StringComparison.OrdinalIgnoreCase)) continue;
+            if (!CacheControlHeaderValue.TryParse(string.Join(", ", header.Values), out cc)) return TimeSpan.Zero;
+            break;
+        }
+        if (cc is not null)
+        {
+            foreach (var extension in cc.Extensions)
+            {
+                // An invalid value is ignored, as an unknown directive would be.
+                if (extension.Name.Equals("stale-if-error", StringComparison.OrdinalIgnoreCase)
+                    && long.TryParse(extension.Value.ToString().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds < int.MaxValue)
+                    return TimeSpan.FromSeconds(seconds);
+            }
+            if (cc.MustRevalidate || cc.ProxyRevalidate || cc.NoCache) return TimeSpan.Zero;
+        }
+        return response.NoCache ? TimeSpan.Zero : routeWindow ?? TimeSpan.Zero;
+    }
+
+    /// <summary>
+    /// True when <paramref name="response"/>, no longer fresh at <paramref name="now"/>, may still be served because the
+    /// upstream failed: its age is within its freshness plus <see cref="StaleIfErrorWindow"/>.
+    /// </summary>
+    public static bool MayServeStaleOnError(CachedResponse response, TimeSpan? routeWindow, DateTimeOffset now) =>
+        StaleIfErrorWindow(response, routeWindow) is var window && window > TimeSpan.Zero
+        && CurrentAge(response, now) < (response.NoCache ? TimeSpan.Zero : response.FreshnessLifetime) + window;
+
     /// <summary>The Age header value (whole seconds) for <paramref name="response"/> served at <paramref name="now"/>.</summary>
     public static string AgeHeader(CachedResponse response, DateTimeOffset now) =>
         ((long)CurrentAge(response, now).TotalSeconds).ToString(CultureInfo.InvariantCulture);

@@ -18,6 +18,9 @@ public static class CacheResults
     /// <summary>A stale stored response was confirmed by the upstream (304) and served.</summary>
     public const string Revalidated = "REVALIDATED";
 
+    /// <summary>The upstream failed (unavailable, timeout, shed, 5xx) and a stale entry within its stale-if-error window was served instead.</summary>
+    public const string Stale = "STALE";
+
     /// <summary>Fetched from the upstream (and stored if the response allows it).</summary>
     public const string Miss = "MISS";
 

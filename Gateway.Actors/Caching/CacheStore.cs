@@ -85,11 +85,16 @@ public sealed class CacheStore : IDisposable
     public VaryRule? RuleOf(string baseKey) => _cache.Get(baseKey) as VaryRule;
 
     /// <summary>Stores <paramref name="response"/> for <paramref name="baseKey"/>, for requests with headers like <paramref name="headers"/>.</summary>
-    /// <remarks>Kept until its freshness ends, or, with a validator, <c>stale-retention</c> longer so it can be revalidated.</remarks>
-    public void Store(string baseKey, CachedResponse response, IHeaderDictionary headers)
+    /// <remarks>
+    /// Kept until its freshness ends, or longer: with a validator <c>stale-retention</c> so it can be revalidated, and
+    /// <paramref name="staleIfError"/> (its stale-if-error window) so it can be served when the upstream fails, whichever
+    /// is longer. Either way the entry still counts against the store's bounds and may be evicted before.
+    /// </remarks>
+    public void Store(string baseKey, CachedResponse response, IHeaderDictionary headers, TimeSpan staleIfError = default)
     {
         var retention = response.FreshnessLifetime - response.InitialAge;
-        if (response.HasValidator) retention += _staleRetention;
+        var extra = response.HasValidator ? _staleRetention : TimeSpan.Zero;
+        retention += staleIfError > extra ? staleIfError : extra;
         if (retention <= TimeSpan.Zero) return;
         if (response.Vary.IsDefaultOrEmpty)
         {

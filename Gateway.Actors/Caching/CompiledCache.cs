@@ -30,7 +30,7 @@ public sealed class CompiledCache
         _headers = parts.Where(p => p.StartsWith(CacheKeyParts.HeaderPrefix, StringComparison.Ordinal))
             .Select(p => p[CacheKeyParts.HeaderPrefix.Length..]).ToArray();
         // Looked up once here, not per request.
-        _results = new[] { CacheResults.Hit, CacheResults.HitCluster, CacheResults.Collapsed, CacheResults.Revalidated, CacheResults.Miss, CacheResults.Bypass }
+        _results = new[] { CacheResults.Hit, CacheResults.HitCluster, CacheResults.Collapsed, CacheResults.Revalidated, CacheResults.Stale, CacheResults.Miss, CacheResults.Bypass }
             .ToDictionary(r => r, r => CacheMetrics.Requests.WithLabels(routeId, r.ToLowerInvariant()), StringComparer.Ordinal);
     }
 

@@ -104,7 +104,7 @@ public sealed class ResponseCache : IDisposable
     /// <summary>Stores a response fetched or refreshed here: in L1, and with its owner in the cluster when the route shares it.</summary>
     internal void Store(CompiledCache route, string baseKey, CachedResponse response, IHeaderDictionary requestHeaders)
     {
-        L1.Store(baseKey, response, requestHeaders);
+        L1.Store(baseKey, response, requestHeaders, CachePolicy.StaleIfErrorWindow(response, route.Definition.StaleIfError));
         CacheMetrics.Stored.Inc();
         // A response varying on a credential is never sent: its variant key would carry the credential to the owner.
         if (route.Definition.Cluster && _cluster is { } cluster && response.Size <= Settings.L2MaxEntrySize
@@ -125,17 +125,19 @@ public sealed class ResponseCache : IDisposable
             {
                 if (CachePolicy.IsFresh(remote, Now))
                 {
-                    L1.Store(key, remote, context.Request.Headers);
+                    L1.Store(key, remote, context.Request.Headers, CachePolicy.StaleIfErrorWindow(remote, cache.Definition.StaleIfError));
                     outcome = new FlightResult(remote, false);
                     return await ServeAsync(ctx, cache, responseHeaders, remote, CacheResults.HitCluster).ConfigureAwait(false);
                 }
                 if (remote.HasValidator) stale = remote;
             }
-            var (stored, answer) = await FetchAsync(ctx, next, cache, key, stale).ConfigureAwait(false);
+            // A client that asked to revalidate (no-cache) is never answered with a stale entry.
+            var (stored, answer, servedStale) = await FetchAsync(ctx, next, cache, key, stale, staleOnError: mode == RequestCacheMode.Lookup, responseHeaders).ConfigureAwait(false);
             // A response that arrived whole but may not be stored is no failure: the followers fetch their own, as it says.
             // (A refusal of the forward, e.g. 502, is rendered after the chain returns: its status is in the outcome.)
-            var failed = stored is null && (context.RequestAborted.IsCancellationRequested || answer.Status >= StatusCodes.Status500InternalServerError);
-            outcome = new FlightResult(stored, failed);
+            // An upstream failure answered with a stale entry is one too: the followers serve their stale entry, or take over.
+            var failed = servedStale || stored is null && (context.RequestAborted.IsCancellationRequested || answer.Status >= StatusCodes.Status500InternalServerError);
+            outcome = new FlightResult(stored, failed, servedStale);
             return answer;
         }
         finally
@@ -145,10 +147,17 @@ public sealed class ResponseCache : IDisposable
         }
     }
 
-    private async Task<(CachedResponse?, StepOutcome)> FetchAsync(RequestContext ctx, StepDelegate next, CompiledCache cache, string key, CachedResponse? stale)
+    // Forwards with a fill; when the forward fails (refused, unavailable, timeout, shed, or an upstream 5xx, which the fill
+    // catches before a byte of it is copied) and staleOnError, answers with the stale entry its stale-if-error window allows.
+    private async Task<(CachedResponse? Stored, StepOutcome Answer, bool ServedStale)> FetchAsync(RequestContext ctx, StepDelegate next, CompiledCache cache,
+        string key, CachedResponse? stale, bool staleOnError, CompiledHeaderTransforms responseHeaders)
     {
         var context = ctx.Http;
-        var fill = new CacheFill(this, cache, key, stale, context.Request.Headers, cache.Definition.MaxBodySize ?? Settings.MaxBodySize) { RequestId = ctx.RequestId };
+        var fill = new CacheFill(this, cache, key, stale, context.Request.Headers, cache.Definition.MaxBodySize ?? Settings.MaxBodySize)
+        {
+            RequestId = ctx.RequestId,
+            StaleOnError = staleOnError,
+        };
         var response = context.Response;
         var original = response.Body;
         var capture = new CaptureStream(original, cache.Definition.MaxBodySize ?? Settings.MaxBodySize);
@@ -163,9 +172,27 @@ public sealed class ResponseCache : IDisposable
         {
             response.Body = original;
         }
+        if (staleOnError && IsFailure(answer) && !response.HasStarted && !context.RequestAborted.IsCancellationRequested
+            && StaleOnError(cache, key, context.Request.Headers) is { } entry)
+        {
+            return (null, await ServeAsync(ctx, cache, responseHeaders, entry, CacheResults.Stale).ConfigureAwait(false), true);
+        }
         cache.Count(fill.Label);
-        return (fill.Complete(context), answer);
+        return (fill.Complete(context), answer, fill.Label == CacheResults.Stale);
     }
+
+    /// <summary>
+    /// The entry this node holds for <paramref name="baseKey"/> and the request's <paramref name="headers"/> that may be
+    /// served because the upstream failed (within its stale-if-error window), or null. The key carries the identity on
+    /// routes that key by it, so a stale entry is never another identity's.
+    /// </summary>
+    internal CachedResponse? StaleOnError(CompiledCache cache, string baseKey, IHeaderDictionary headers) =>
+        L1.Lookup(baseKey, headers) is { } entry && CachePolicy.MayServeStaleOnError(entry, cache.Definition.StaleIfError, Now) ? entry : null;
+
+    // The forward's own refusals: no endpoint, refused or reset connection, timeout, a full queue.
+    private static bool IsFailure(in StepOutcome answer) =>
+        answer.Kind == OutcomeKind.Shed || answer.Kind == OutcomeKind.Problem && answer.Status is StatusCodes.Status502BadGateway
+            or StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout;
 
     /// <summary>
     /// Waits for the flight's leader and serves what it stored. When the leader failed (an error, an incomplete response,
@@ -203,8 +230,13 @@ public sealed class ResponseCache : IDisposable
             if (!outcome.Failed)
             {
                 // Not storable (or another variant): the response says each request gets its own.
-                var (_, answer) = await FetchAsync(ctx, next, cache, key, null).ConfigureAwait(false);
+                var (_, answer, _) = await FetchAsync(ctx, next, cache, key, null, staleOnError: true, responseHeaders).ConfigureAwait(false);
                 return answer;
+            }
+            // The leader found the upstream failing and served its stale entry: so does this request, without asking again.
+            if (outcome.ServedStale && StaleOnError(cache, key, context.Request.Headers) is { } stale)
+            {
+                return await ServeAsync(ctx, cache, responseHeaders, stale, CacheResults.Stale).ConfigureAwait(false);
             }
 
             var mine = NewFlight();
@@ -302,7 +334,8 @@ public sealed class ResponseCache : IDisposable
     private static string Weak(string etag) => etag.StartsWith("W/", StringComparison.Ordinal) ? etag[2..] : etag;
 
     // What a flight's leader ended with: the response it stored, or whether it failed (so one follower takes over).
-    private sealed record FlightResult(CachedResponse? Stored, bool Failed)
+    // ServedStale: it failed and answered with a stale entry.
+    private sealed record FlightResult(CachedResponse? Stored, bool Failed, bool ServedStale = false)
     {
         public static FlightResult Failure { get; } = new(null, true);
     }

@@ -11,7 +11,10 @@ internal interface IForwardHook
     /// <summary>Shapes the outgoing request's headers.</summary>
     void OnRequest(System.Net.Http.Headers.HttpRequestHeaders headers) { }
 
-    /// <summary>The upstream's response headers arrived; false to answer with <see cref="ServeInsteadAsync"/> and copy nothing.</summary>
+    /// <summary>
+    /// The upstream's response headers arrived; false to answer with <see cref="ServeInsteadAsync"/> and copy nothing.
+    /// Asked innermost hook first (the last registered); the first that returns false answers, and the others are not asked.
+    /// </summary>
     bool OnResponse(HttpResponseMessage? response) => true;
 
     /// <summary>Answers the client instead of the upstream's response (after <see cref="OnResponse"/> returned false).</summary>

@@ -119,9 +119,13 @@ internal sealed class ProxyRequest : HttpTransformer
             return ValueTask.FromResult(false);
         }
 
-        foreach (var hook in Context.Hooks)
+        // Innermost first, as a response travels back through an onion: the step nearest the forward may answer instead
+        // (the cache's stale entry for an upstream 5xx comes before the route's fallback, which wraps it).
+        var hooks = Context.Hooks;
+        for (var i = hooks.Length - 1; i >= 0; i--)
         {
-            if (!hook!.OnResponse(proxyResponse)) return hook.ServeInsteadAsync(httpContext);
+            var hook = hooks[i]!;
+            if (!hook.OnResponse(proxyResponse)) return hook.ServeInsteadAsync(httpContext);
         }
         var copied = base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var headers = httpContext.Response.Headers;

@@ -57,15 +57,16 @@ public sealed class CompiledRoute
 
     // Security before the rate limit, so a limit may key on the authenticated identity; the cache after both, so a
     // cached response is served only to a request that passed them; the forward last.
+    // The fallback wraps the cache, the split and the forward: it answers for whichever backend failed, and only when the
+    // cache had no stale entry to serve instead (a stale answer beats a canned one), and the cache never sees it to store.
     private List<IRequestStep> BuildSteps(ForwardingServices? forwarding, Caching.ResponseCache? cache)
     {
-        var steps = new List<IRequestStep>(6);
+        var steps = new List<IRequestStep>(7);
         if (Security is not null) steps.AddRange(Security.Steps);
         if (RateLimiter is not null) steps.Add(new RateLimiting.RateLimitStep(RateLimiter));
+        if (forwarding is not null && Definition.Fallback is { } fallback) steps.Add(new Traffic.FallbackStep(Id, fallback, Traffic.FallbackStep.ReadBody(fallback)));
         if (Cache is not null && cache is not null) steps.Add(new Caching.CacheStep(cache, Cache, ResponseHeaders));
         if (forwarding is null) return steps;
-        // The fallback wraps the split and the forward: it answers for whichever backend failed.
-        if (Definition.Fallback is { } fallback) steps.Add(new Traffic.FallbackStep(Id, fallback, Traffic.FallbackStep.ReadBody(fallback)));
         if (_traffic is { Backends.Count: > 0 } traffic)
         {
             var backends = traffic.Backends;

@@ -119,6 +119,34 @@ public sealed class CachePolicyTests
         Assert.False(CachePolicy.IsFresh(stored, _clock.GetUtcNow()));
     }
 
+    [Theory]
+    [InlineData("max-age=10, stale-if-error=30", null, 30)]
+    [InlineData("max-age=10, stale-if-error=30", 600, 30)] // the response's own directive wins over the route's
+    [InlineData("max-age=10", 600, 600)]
+    [InlineData("max-age=10", null, 0)]
+    [InlineData(null, 60, 60)]
+    [InlineData("max-age=10, must-revalidate", 600, 0)] // the origin forbids stale answers: the route cannot allow them
+    [InlineData("max-age=10, proxy-revalidate", 600, 0)]
+    [InlineData("max-age=10, must-revalidate, stale-if-error=30", 600, 30)] // RFC 5861: "regardless of other freshness information"
+    [InlineData("max-age=10, stale-if-error=abc", 600, 600)] // an invalid directive is ignored
+    public void StaleIfErrorWindow_TheResponsesDirective_ElseTheRoutesSetting(string? cacheControl, int? routeSeconds, int expectedSeconds)
+    {
+        var stored = new CachedResponse { Headers = cacheControl is null ? [] : [new CachedHeader("Cache-Control", [cacheControl])] };
+        var route = routeSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), CachePolicy.StaleIfErrorWindow(stored, route));
+    }
+
+    [Fact]
+    public void MayServeStaleOnError_OnlyWithinFreshnessPlusTheWindow()
+    {
+        var stored = new CachedResponse { ResponseTime = _clock.GetUtcNow(), FreshnessLifetime = TimeSpan.FromSeconds(10) };
+        _clock.Advance(TimeSpan.FromSeconds(69));
+        Assert.True(CachePolicy.MayServeStaleOnError(stored, TimeSpan.FromSeconds(60), _clock.GetUtcNow()));
+        Assert.False(CachePolicy.MayServeStaleOnError(stored, null, _clock.GetUtcNow()));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(CachePolicy.MayServeStaleOnError(stored, TimeSpan.FromSeconds(60), _clock.GetUtcNow()));
+    }
+
     [Fact]
     public void Freshness_NoCacheIsNeverFresh() =>
         Assert.False(CachePolicy.IsFresh(new CachedResponse { ResponseTime = _clock.GetUtcNow(), FreshnessLifetime = TimeSpan.FromHours(1), NoCache = true }, _clock.GetUtcNow()));

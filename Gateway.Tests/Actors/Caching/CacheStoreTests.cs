@@ -69,6 +69,17 @@ public sealed class CacheStoreTests
     }
 
     [Fact]
+    public void AStaleResponse_IsKeptForItsStaleIfErrorWindow_NotLonger()
+    {
+        using var store = new CacheStore(1_000_000, 1000, TimeSpan.Zero);
+        var expired = Response("/x", 10) with { InitialAge = TimeSpan.FromMinutes(6) }; // one minute past its freshness
+        store.Store("window", expired, NoHeaders, staleIfError: TimeSpan.FromMinutes(10));
+        Assert.NotNull(store.Lookup("window", NoHeaders));
+        store.Store("short", expired, NoHeaders, staleIfError: TimeSpan.FromSeconds(30));
+        Assert.Null(store.Lookup("short", NoHeaders));
+    }
+
+    [Fact]
     public void AStaleResponseWithoutValidator_IsNotKept()
     {
         using var store = new CacheStore(1_000_000, 1000, TimeSpan.FromMinutes(10));

@@ -134,6 +134,47 @@ public sealed class TrafficTests
     }
 
     [Fact]
+    public async Task StickySplit_WeightsEditedThroughTheAdminApi_MoveOnlyTheKeysThatMust()
+    {
+        await using var v1 = await NamedAsync("v1");
+        await using var v2 = await NamedAsync("v2");
+        await using var gateway = await TestGateway.StartAsync($$"""
+            upstreams = [ { name = v1, endpoints = [ "{{v1.Url}}" ] }, { name = v2, endpoints = [ "{{v2.Url}}" ] } ]
+            routes = [ { id = sticky-admin, path = "/orders/{**rest}", sticky = { key = "header:X-User" },
+                         backends = [ { upstream = v1, weight = 90 }, { upstream = v2, weight = 10 } ] } ]
+            """);
+        var users = Enumerable.Range(0, 300).Select(i => $"user-{i}").ToArray();
+        var before = new Dictionary<string, string>();
+        foreach (var user in users) before[user] = await ServedByAsync(gateway.Client, "/orders/a", "X-User", user);
+        Assert.InRange(before.Values.Count(v => v == "v2"), 10, 55);
+
+        using (var put = await gateway.Admin.PutAsync("/admin/routes/sticky-admin", new StringContent("""
+            {"path": "/orders/{**rest}", "sticky": {"key": "header:X-User"},
+             "backends": [{"upstream": "v1", "weight": 80}, {"upstream": "v2", "weight": 20}]}
+            """, System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        async Task<Dictionary<string, string>> SweepAsync()
+        {
+            var now = new Dictionary<string, string>();
+            foreach (var user in users) now[user] = await ServedByAsync(gateway.Client, "/orders/b", "X-User", user);
+            return now;
+        }
+        // The node's table is swapped atomically once it compiled the edit: the first sweep that shows a move is after it.
+        await Eventually.MatchAsync(SweepAsync, now => users.Any(u => now[u] != before[u]), TimeSpan.FromSeconds(30),
+            _ => "no key moved after the weight change");
+        var after = await SweepAsync();
+        var moved = users.Where(u => after[u] != before[u]).ToArray();
+        // Only keys that must move do, and only toward the backend whose weight grew (about 10 % of them).
+        Assert.All(moved, u => Assert.Equal(("v1", "v2"), (before[u], after[u])));
+        Assert.InRange(moved.Length, 10, 60);
+        // Sticky again under the new weights.
+        foreach (var user in users.Take(50)) Assert.Equal(after[user], await ServedByAsync(gateway.Client, "/orders/c", "X-User", user));
+    }
+
+    [Fact]
     public async Task ConsistentHash_EndpointLeaves_OnlyItsKeysMove()
     {
         var upstreams = new List<TestUpstream>();
