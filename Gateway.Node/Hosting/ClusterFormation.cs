@@ -1,10 +1,10 @@
+using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Management.Cluster.Bootstrap;
 using Akka.Management.Dsl;
 using Akka.Configuration;
 using Akka.Event;
-using Akka;
 
 namespace Gateway.Node.Hosting;
 
