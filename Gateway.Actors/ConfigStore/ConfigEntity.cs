@@ -149,6 +149,11 @@ public abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
                 Done();
                 return;
             }
+            // A command with a deadline and an id is told at once that it passed the check: from here it will be applied
+            // however long the store takes, and its sender learns the outcome through GetCommandOutcome, which waits in
+            // the stash behind the store. (Answering only after the store let a slow journal turn "applied" into a 503.)
+            var tracked = pending.Command is IConfigCommand { Deadline: not null, CommandId: { } commandId } ? commandId : (Guid?)null;
+            if (tracked is { } id) pending.ReplyTo.Tell(new CommandInProgress(_entityKey, id));
             var remaining = decision.Events.Length;
             PersistAll(decision.Events, @event =>
             {
@@ -158,7 +163,7 @@ public abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
                 // held back by a slow replication would let the client's deadline pass on an applied change.
                 WriteReplica(ActorRefs.Nobody, decision.Reply, busy: true);
                 Remember(pending.Command, decision.Reply);
-                pending.ReplyTo.Tell(decision.Reply);
+                if (tracked is null) pending.ReplyTo.Tell(decision.Reply);
                 Done();
             });
         });

@@ -129,29 +129,34 @@ public static class ConfigEndpoints
     }
 
     // The command carries its deadline; the owner drops it unapplied once the deadline has passed, so no answer by then
-    // (plus the grace an owner that passed the check needs to answer) means it was not and will not be applied.
+    // (plus the grace an owner that passed the check needs to say so) means it was not and will not be applied. An owner
+    // that passed the check says so at once (CommandInProgress) and is then waited for as long as its store takes (up to
+    // the ask timeout): a slow journal delays the answer but never turns an applied change into a 503.
     private static async Task<ICommandReply?> AskAsync(IActorRef region, IWithEntityKey command, AdminApiSettings settings, CancellationToken aborted)
     {
         var deadline = DateTimeOffset.UtcNow + settings.WriteDeadline;
         var id = Guid.NewGuid();
+        ICommandReply? first = null;
         try
         {
-            return await region.Ask<ICommandReply>(DefinitionKind.WithDeadline(command, deadline.ToUnixTimeMilliseconds(), id),
+            first = await region.Ask<ICommandReply>(DefinitionKind.WithDeadline(command, deadline.ToUnixTimeMilliseconds(), id),
                 settings.WriteDeadline + AdminApiSettings.AnswerGrace, aborted);
         }
         catch (AskTimeoutException)
         {
         }
-        // No answer yet: an owner still storing it answers this once stored (it queues behind the command); an owner that
-        // never got it, or got it too late, answers "not applied"; an unreachable owner does not answer, and then the
-        // command is not applied either unless it passed the deadline check before the owner became unreachable.
+        if (first is not (null or CommandInProgress)) return first;
+        // No answer yet: an owner that never got it, or got it too late, answers "not applied"; an unreachable owner does
+        // not answer, and then the command is not applied either unless it passed the deadline check before the owner
+        // became unreachable. An owner storing it answers once stored (the query queues behind the command).
+        var wait = first is CommandInProgress ? settings.AskTimeout : AdminApiSettings.OutcomeWait;
         try
         {
-            return await region.Ask<ICommandReply>(new GetCommandOutcome(command.EntityKey, id), AdminApiSettings.OutcomeWait, aborted);
+            return await region.Ask<ICommandReply>(new GetCommandOutcome(command.EntityKey, id), wait, aborted);
         }
         catch (AskTimeoutException)
         {
-            return null;
+            return first;
         }
     }
 
@@ -213,6 +218,8 @@ public static class ConfigEndpoints
 
     private static IResult Refused(DefinitionKind kind, string key, ICommandReply? reply) => reply switch
     {
+        CommandInProgress => Problem(StatusCodes.Status504GatewayTimeout, "Outcome unknown",
+            $"the owner of {kind.KeyField} '{key}' began storing the change but did not confirm it in time; read it back before sending it again"),
         null => NotApplied($"the owner of {kind.KeyField} '{key}' did not apply the change before its deadline; it will not be applied, send it again"),
         CommandNotApplied notApplied => NotApplied($"the change to {kind.KeyField} '{key}' was not applied and will not be: {notApplied.Reason}; send it again"),
         ValidationRejected rejected => Invalid(rejected.Errors),

@@ -34,3 +34,10 @@ public sealed record UpstreamInUse(string Name, ImmutableArray<string> RouteIds)
 /// write: it is not an Up member that reaches a majority, or it has just resumed from a pause).
 /// </summary>
 public sealed record CommandNotApplied(string EntityKey, string Reason) : ICommandReply;
+
+/// <summary>
+/// First reply of a config entity to a command that carries a deadline and an id: it passed the deadline check and is
+/// being stored. Its outcome is then only answered to <see cref="GetCommandOutcome"/> (queued behind the store), so that
+/// a store slower than the sender's wait is never mistaken for "not applied".
+/// </summary>
+public sealed record CommandInProgress(string EntityKey, Guid CommandId) : ICommandReply;

@@ -41,6 +41,7 @@ public sealed class GatewaySerializer : SerializerWithStringManifest
         [typeof(DefinitionNotFound)] = "definition-not-found",
         [typeof(UpstreamInUse)] = "upstream-in-use",
         [typeof(CommandNotApplied)] = "command-not-applied",
+        [typeof(CommandInProgress)] = "command-in-progress",
         [typeof(AwaitDefinitionServed)] = "await-definition-served",
         [typeof(DefinitionServed)] = "definition-served",
         [typeof(GetCommandOutcome)] = "get-command-outcome",

@@ -101,6 +101,27 @@ public sealed class ConfigEntityTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void TrackedCommand_IsAcknowledgedBeforeItIsStored_AndItsOutcomeIsAnsweredOnceStored()
+    {
+        Sys.ActorOf(UpstreamEntity.Props("backend", WriteTimeout)).Tell(new UpsertUpstream(Backend), TestActor);
+        ExpectMsg<UpstreamAccepted>();
+        var entity = Sys.ActorOf(RouteEntity.Props("tracked", WriteTimeout));
+        var id = Guid.NewGuid();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds();
+
+        entity.Tell(new UpsertRoute(new RouteDefinition { Id = "tracked", Path = "/tracked", Upstream = "backend" }) { Deadline = deadline, CommandId = id }, TestActor);
+        entity.Tell(new GetCommandOutcome(EntityKeys.Route("tracked"), id), TestActor);
+
+        // The sender learns at once that the command passed the deadline check; the outcome comes only to the query,
+        // which waits behind the store: however slow the journal, "applied" is never reported as "not applied".
+        Assert.Equal(id, ExpectMsg<CommandInProgress>().CommandId);
+        var outcome = ExpectMsg<RouteAccepted>();
+        Assert.True(outcome.Created);
+        Assert.Equal("/tracked", outcome.Route.Path);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
     public void Command_PastItsDeadline_IsDroppedUnpersisted()
     {
         Sys.ActorOf(UpstreamEntity.Props("backend", WriteTimeout)).Tell(new UpsertUpstream(Backend), TestActor);

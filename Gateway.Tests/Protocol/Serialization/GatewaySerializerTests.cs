@@ -97,6 +97,7 @@ public sealed class GatewaySerializerTests : IDisposable
         new DefinitionNotFound("route:nope"),
         new UpstreamInUse("users", ["a", "b"]),
         new CommandNotApplied("route:users", "deadline passed"),
+        new CommandInProgress("route:users", new Guid("5b0c7c1e-7d0e-4a57-9f43-3c7f0d7d2a11")),
         new AwaitDefinitionServed("route:users", 9),
         new DefinitionServed("route:users", 9),
         new GetCommandOutcome("route:users", new Guid("5b0c7c1e-7d0e-4a57-9f43-3c7f0d7d2a11")),
