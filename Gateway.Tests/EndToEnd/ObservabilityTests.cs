@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Diagnostics;
 using System.Text.Json;
 using Gateway.Actors.Observability;
@@ -12,6 +13,40 @@ namespace Gateway.Tests.EndToEnd;
 [Trait("Category", "EndToEnd")]
 public sealed class ObservabilityTests
 {
+    [Fact]
+    public async Task MetricSeries_OfADeletedRouteAndUpstream_AreRemoved()
+    {
+        await using var upstream = await TestUpstream.StartAsync(ScriptedUpstream.HandleAsync);
+        await using var gateway = await TestGateway.StartAsync("""
+            upstreams = []
+            routes = []
+            """);
+        static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+        using (var put = await gateway.Admin.PutAsync("/admin/upstreams/series-up", Json($$"""{"endpoints":["{{upstream.Url}}"]}""")))
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        using (var put = await gateway.Admin.PutAsync("/admin/routes/series-route", Json("""{"path":"/series/{**rest}","upstream":"series-up"}""")))
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await gateway.Client.GetAsync("/series/status/200");
+            return response.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(10));
+        var before = await gateway.Admin.GetStringAsync("/metrics");
+        Assert.Contains("route=\"series-route\"", before);
+        Assert.Contains("upstream=\"series-up\"", before);
+
+        using (var delete = await gateway.Admin.DeleteAsync("/admin/routes/series-route")) Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        using (var delete = await gateway.Admin.DeleteAsync("/admin/upstreams/series-up")) Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+
+        // A gone route or upstream leaves no series behind: label values from admin edits cannot pile up in /metrics.
+        var after = "";
+        await Eventually.TrueAsync(async () =>
+        {
+            after = await gateway.Admin.GetStringAsync("/metrics");
+            return !after.Contains("series-route", StringComparison.Ordinal) && !after.Contains("series-up", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(10), () => "still exported: " + string.Join(" | ", after.Split('\n').Where(l => l.Contains("series-"))));
+    }
+
     [Fact]
     public async Task AccessLog_ToFile_OneJsonEventPerRequest_WithRouteStatusAndIds()
     {
