@@ -12,9 +12,9 @@
 # build of Gateway.Node, built when missing), GATEWAY_UP_TIMEOUT (seconds to wait for Up, default 90),
 # GATEWAY_STOP_TIMEOUT (default 45: the drain timeout, 30 s, plus the leave), GATEWAY_PORT_OFFSET (added to every
 # port above, default 0, to run a second local cluster beside the first), GATEWAY_BOOTSTRAP=on (no seed list: the nodes
-# find each other by Akka.Management's Cluster.Bootstrap with config discovery over management ports 8558+i; the first
-# three contact points form the cluster, later nodes join it the same way), GATEWAY_NODE_ARGS (more arguments for every
-# node, e.g. "--set gateway.logging.level=Debug").
+# find each other by Akka.Management's Cluster.Bootstrap with config discovery, probing each node's contact point on
+# port 8558+i; the first three form the cluster, later nodes join it the same way), GATEWAY_NODE_ARGS (more arguments
+# for every node, e.g. "--set gateway.logging.level=Debug").
 #
 # Each node logs to RUN/node-I.log; a restarted node appends to it after a line marking the restart, so the log of a
 # node that crashed survives its restart.
