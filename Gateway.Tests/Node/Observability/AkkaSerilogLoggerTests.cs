@@ -21,11 +21,7 @@ public sealed class AkkaSerilogLoggerTests
     {
         var buffer = new LogBuffer(100);
         using var logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(new LogBufferSink(buffer)).CreateLogger();
-        var services = new ServiceCollection().AddSingleton<Serilog.ILogger>(logger).BuildServiceProvider();
-        var setup = BootstrapSetup.Create()
-            .WithConfig(ConfigurationFactory.ParseString("""akka.loggers = ["Gateway.Node.Observability.AkkaSerilogLogger, Gateway.Node"]"""))
-            .And(DependencyResolverSetup.Create(services));
-        using var system = ActorSystem.Create("bridge", setup);
+        using var system = BridgedSystem(logger);
         var address = new Address("akka.tcp", "gateway", "127.0.0.1", 4053);
 
         // Akka.Cluster's own message and argument order (ClusterCoreDaemon), with numbered placeholders.
@@ -45,16 +41,22 @@ public sealed class AkkaSerilogLoggerTests
     {
         var buffer = new LogBuffer(100);
         using var logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(new LogBufferSink(buffer)).CreateLogger();
-        var services = new ServiceCollection().AddSingleton<Serilog.ILogger>(logger).BuildServiceProvider();
-        var setup = BootstrapSetup.Create()
-            .WithConfig(ConfigurationFactory.ParseString("""akka.loggers = ["Gateway.Node.Observability.AkkaSerilogLogger, Gateway.Node"]"""))
-            .And(DependencyResolverSetup.Create(services));
-        using var system = ActorSystem.Create("bridge", setup);
+        using var system = BridgedSystem(logger);
 
         Logging.GetLogger(system, "route-replica-probe").Info("replica {0} in sync", 3);
 
         var lines = await Eventually.MatchAsync(() => Task.FromResult(buffer.Peek(100)), l => l.Any(e => e.Message == "replica 3 in sync"),
             TimeSpan.FromSeconds(10), l => "logged: " + string.Join(" | ", l?.Select(e => $"{e.Source}: {e.Message}") ?? []));
         Assert.Contains(lines, e => e.Message == "replica 3 in sync" && e.Source.StartsWith("route-replica-probe", StringComparison.Ordinal));
+    }
+
+    // An actor system whose Akka logger is the node's bridge, writing to logger.
+    private static ActorSystem BridgedSystem(Serilog.ILogger logger)
+    {
+        var services = new ServiceCollection().AddSingleton(logger).BuildServiceProvider();
+        var setup = BootstrapSetup.Create()
+            .WithConfig(ConfigurationFactory.ParseString("""akka.loggers = ["Gateway.Node.Observability.AkkaSerilogLogger, Gateway.Node"]"""))
+            .And(DependencyResolverSetup.Create(services));
+        return ActorSystem.Create("bridge", setup);
     }
 }
