@@ -209,7 +209,7 @@ public abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
         foreach (var member in state.Members)
         {
             if (member.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving && !state.Unreachable.Contains(member))
-                Context.ActorSelection(new RootActorPath(member.Address) / "user" / "route-replica").Tell(written);
+                RouteReplicaActor.On(Context, member.Address).Tell(written);
         }
     }
 

@@ -51,7 +51,7 @@ public static class ConfigStoreExtensions
         return builder.WithActors((system, registry, resolver) =>
         {
             var status = resolver.GetService<ConfigReplicaStatus>();
-            var replica = system.ActorOf(RouteReplicaActor.Props(registry.Get<RouteTableActorKey>(), status, settings.RepublishInterval), "route-replica");
+            var replica = system.ActorOf(RouteReplicaActor.Props(registry.Get<RouteTableActorKey>(), status, settings.RepublishInterval), RouteReplicaActor.Name);
             registry.Register<RouteReplicaKey>(replica);
             var bootstrap = system.ActorOf(ConfigBootstrapActor.Props(registry.Get<ConfigEntitiesKey>(), replica, initial, settings.RetryInterval, record), "config-bootstrap");
             registry.Register<ConfigFileKey>(bootstrap);

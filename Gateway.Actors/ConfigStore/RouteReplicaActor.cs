@@ -35,6 +35,13 @@ public sealed class RouteReplicaActor : ReceiveActor, IWithTimers
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>The name every node starts its route replica under, at <c>/user/route-replica</c>.</summary>
+    public const string Name = "route-replica";
+
+    /// <summary>The route replica of the node at <paramref name="address"/> (this node's included).</summary>
+    public static ActorSelection On(IActorRefFactory factory, Address address) =>
+        factory.ActorSelection(new RootActorPath(address) / "user" / Name);
+
     /// <summary>Props for the replica feeding <paramref name="routeTable"/>; <paramref name="rereadInterval"/> 0 turns the periodic re-read off.</summary>
     public static Props Props(IActorRef routeTable, ConfigReplicaStatus status, TimeSpan rereadInterval = default) =>
         Akka.Actor.Props.Create(() => new RouteReplicaActor(routeTable, status, rereadInterval));

@@ -179,7 +179,7 @@ public static class ConfigEndpoints
             var aborted = context.RequestAborted;
             var answers = members.Select(async member =>
             {
-                var replica = system.ActorSelection(new RootActorPath(member.Address) / "user" / "route-replica");
+                var replica = RouteReplicaActor.On(system, member.Address);
                 var servedTask = replica.Ask<DefinitionServed>(request, settings.PropagationTimeout, aborted);
                 if (!await IsAliveAsync(replica, settings.PeerLiveness, aborted) && !servedTask.IsCompletedSuccessfully)
                 {

@@ -147,7 +147,7 @@ public sealed class ConfigEntityTests : Akka.TestKit.Xunit2.TestKit
     public void StoredChanges_AreSentStraightToEveryMembersRouteReplica()
     {
         var replica = CreateTestProbe();
-        Sys.ActorOf(dsl => dsl.ReceiveAny((message, _) => replica.Ref.Tell(message)), "route-replica");
+        Sys.ActorOf(dsl => dsl.ReceiveAny((message, _) => replica.Ref.Tell(message)), RouteReplicaActor.Name);
         Sys.ActorOf(UpstreamEntity.Props("backend", WriteTimeout)).Tell(new UpsertUpstream(Backend), TestActor);
         ExpectMsg<UpstreamAccepted>();
         Assert.Equal("upstream:backend", replica.ExpectMsg<DefinitionWritten>().EntityKey);
