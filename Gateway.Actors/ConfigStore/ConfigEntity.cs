@@ -114,7 +114,9 @@ public abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
             : new CommandNotApplied(_entityKey, "the owner never applied it, and will not: its deadline has passed")));
         Command<IWithEntityKey>(command =>
         {
-            _replicator.Tell(Dsl.Get(CheckedKey, ReadLocal.Instance, new PendingCommand(command, Sender)));
+            // A majority read: with the majority write below, a route's check sees an upstream written the moment before
+            // through another node's owner (a local read missed it while gossip was on its way: 'does not exist').
+            _replicator.Tell(Dsl.Get(CheckedKey, new ReadMajority(_writeTimeout), new PendingCommand(command, Sender, Majority: true)));
             BecomeStacked(Busy);
         });
     }
@@ -124,6 +126,12 @@ public abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
         Command<IGetResponse>(response => response.Request is PendingCommand, response =>
         {
             var pending = (PendingCommand)response.Request;
+            if (response is GetFailure && pending.Majority)
+            {
+                // No majority answered in time (a partition, a frozen peer): decide on what this node holds.
+                _replicator.Tell(Dsl.Get(CheckedKey, ReadLocal.Instance, pending with { Majority = false }));
+                return;
+            }
             var checkedSet = response.IsSuccessful ? response.Get(CheckedKey) : LWWDictionary<string, string>.Empty;
             var decision = Decide(pending.Command, checkedSet);
             if (decision is null)
@@ -160,22 +168,21 @@ public abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
             {
                 ApplyEvent(@event);
                 if (--remaining > 0) return;
-                // Answer as soon as the change is durable: the admin API then waits for the nodes to serve it, and a reply
-                // held back by a slow replication would let the client's deadline pass on an applied change.
-                WriteReplica(ActorRefs.Nobody, decision.Reply, busy: true);
+                // The reply (for a tracked command: the outcome query, stashed meanwhile) waits for a majority to hold the
+                // change, bounded by the write timeout, so the next command's majority read sees it; a tracked command's
+                // sender already knows it will be applied, so a slow replication never turns an applied change into a 503.
                 Remember(pending.Command, decision.Reply);
-                if (tracked is null) pending.ReplyTo.Tell(decision.Reply);
-                Done();
+                WriteReplica(tracked is null ? pending.ReplyTo : ActorRefs.Nobody, decision.Reply, busy: true);
             });
         });
-        Command<IUpdateResponse>(response => response.Request is PendingReply { ReplyTo: not Nobody }, response =>
+        Command<IUpdateResponse>(response => response.Request is PendingReply, response =>
         {
             var pending = (PendingReply)response.Request;
             if (response is UpdateTimeout)
                 Log.Warning("Replicating {EntityKey} to a majority timed out; the local replica has it and gossip spreads it", _entityKey);
             else if (!response.IsSuccessful)
                 Log.Error("Replicating {EntityKey} failed: {Response}", _entityKey, response);
-            pending.ReplyTo.Tell(pending.Reply);
+            if (!pending.ReplyTo.IsNobody()) pending.ReplyTo.Tell(pending.Reply);
             Done();
         });
         Command<AntiEntropyTick>(_ => { });
@@ -250,7 +257,7 @@ public abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
         public static readonly AntiEntropyCheck Instance = new();
     }
 
-    private sealed record PendingCommand(IWithEntityKey Command, IActorRef ReplyTo);
+    private sealed record PendingCommand(IWithEntityKey Command, IActorRef ReplyTo, bool Majority);
 
     private sealed record PendingReply(IActorRef ReplyTo, object Reply);
 }
