@@ -7,6 +7,8 @@
 #   TARGETS="direct yarp gateway"  which targets to measure, in this order within a round; also
 #                                  gateway-cached: the same gateway process, a cached route (hits)
 #                                  gateway-log: a second gateway with the access log on (to a file)
+#                                  gateway-policies: a gateway whose route has every policy on (rate limit
+#                                  never reached, breaker, active health check, metrics, access log at 1%)
 #   ACCESS_LOG_SAMPLE=1.0          sample rate of gateway-log's access log (0-1)
 #   ROUNDS=5                       interleaved measured rounds per target
 #   DURATION=10                    seconds of wrk load per round
@@ -26,6 +28,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_DIR="$ROOT/ops/bench"
+# shellcheck source=policies.sh
+source "$BENCH_DIR/policies.sh"
 
 TARGETS=${TARGETS:-"direct yarp gateway"}
 ROUNDS=${ROUNDS:-5}
@@ -59,9 +63,11 @@ die() { log "ERROR: $*"; exit 1; }
 has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
 # Both gateway targets are served by one gateway process.
 needs_gateway() { has_target gateway || has_target gateway-cached; }
+# Any target that runs Gateway.Node (gateway-log and gateway-policies each run their own process).
+needs_gateway_build() { needs_gateway || has_target gateway-log || has_target gateway-policies; }
 
 for t in $TARGETS; do
-  case $t in direct|yarp|gateway|gateway-log|gateway-cached) ;; *) die "unknown target '$t' in TARGETS (use direct, yarp, gateway, gateway-log, gateway-cached)";; esac
+  case $t in direct|yarp|gateway|gateway-log|gateway-cached|gateway-policies) ;; *) die "unknown target '$t' in TARGETS (use direct, yarp, gateway, gateway-log, gateway-cached, gateway-policies)";; esac
 done
 [[ -n ${TARGETS// /} ]] || die "TARGETS is empty"
 for v in ROUNDS DURATION GAP WARMUP_CYCLES WARMUP_LOAD WARMUP_IDLE CONNECTIONS READY_TIMEOUT QUIET_WAIT NOISE_LIMIT RETRIES; do
@@ -347,9 +353,10 @@ start_yarp() {
   log "YARP baseline on 127.0.0.1:$port (CPU $PROXY_CPU, pid ${PID[yarp]})"
 }
 
-# Starts a gateway node as target $1 with the extra HOCON $2 inside gateway { }.
+# Starts a gateway node as target $1 with the extra HOCON $2 inside gateway { }, $3 inside the upstream and $4 inside
+# the catch-all route.
 start_gateway() {
-  local t=$1 extra_hocon=${2:-} ingress admin
+  local t=$1 extra_hocon=${2:-} upstream_extra=${3:-} route_extra=${4:-} ingress admin
   ingress=$(pick_port)
   admin=$(pick_port)
   cat >"$RUNDIR/$t.conf" <<EOF
@@ -358,9 +365,11 @@ gateway {
   admin { hostname = "127.0.0.1", port = $admin }
   logging { level = Warning }
   $extra_hocon
-  upstreams = [ { name = bench, endpoints = [ { url = "http://127.0.0.1:$NGINX_PORT" } ] } ]
+  upstreams = [ { name = bench, endpoints = [ { url = "http://127.0.0.1:$NGINX_PORT" } ]
+                  $upstream_extra } ]
   routes = [
-    { id = all, path = "/{**rest}", upstream = bench }
+    { id = all, path = "/{**rest}", upstream = bench
+      $route_extra }
     # gateway-cached: nginx sends no Cache-Control, so the route gives its responses an hour.
     { id = cached, path = "/cached/{**rest}", upstream = bench, rewrite { strip-prefix = "/cached" }
       cache { default-ttl = 1h } }
@@ -384,6 +393,11 @@ EOF
     wait_for_200 "gateway cached route" "${URL[gateway-cached]}" "${PID[$t]}" "$RUNDIR/$t.log"
     [[ $(curl -s -D - -o /dev/null "${URL[gateway-cached]}" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-cache" { print $2 }') == HIT ]] \
       || die "the cached route does not answer X-Cache: HIT"
+  fi
+  if [[ $t == gateway-policies ]]; then
+    # The rate limit is on (and not reached) when every answer carries its RateLimit-Limit header.
+    curl -s -D - -o /dev/null "${URL[$t]}" | tr -d '\r' | grep -qi '^ratelimit-limit: 1000000' \
+      || die "gateway-policies does not answer with RateLimit-Limit: its rate limit is not on"
   fi
   log "$t on 127.0.0.1:$ingress, admin 127.0.0.1:$admin (CPU $PROXY_CPU, pid ${PID[$t]})"
 }
@@ -417,7 +431,7 @@ column_of() { awk -v c="$2" '{ print $c }' "$RUNDIR/rounds-$1.txt"; }
 
 ensure_tools
 
-if { needs_gateway || has_target gateway-log; } && [[ ! -f $GATEWAY_PROJECT ]]; then
+if needs_gateway_build && [[ ! -f $GATEWAY_PROJECT ]]; then
   die "gateway project not found at ${GATEWAY_PROJECT#"$ROOT"/}: it is not in this checkout yet. Run with TARGETS=\"direct yarp\" to measure the baselines only."
 fi
 
@@ -425,7 +439,7 @@ if has_target yarp; then
   if [[ $SKIP_BUILD != 1 ]]; then build "$YARP_PROJECT" YarpBaseline; fi
   [[ -f $YARP_DLL ]] || die "missing $YARP_DLL (build it or unset SKIP_BUILD)"
 fi
-if needs_gateway || has_target gateway-log; then
+if needs_gateway_build; then
   if [[ $SKIP_BUILD != 1 ]]; then build "$GATEWAY_PROJECT" Gateway.Node; fi
   [[ -f $GATEWAY_DLL ]] || die "missing $GATEWAY_DLL (build it or unset SKIP_BUILD)"
 fi
@@ -449,6 +463,9 @@ if has_target yarp; then start_yarp; fi
 if needs_gateway; then start_gateway gateway; fi
 if has_target gateway-log; then
   start_gateway gateway-log "access-log { enabled = on, sample-rate = $ACCESS_LOG_SAMPLE, path = \"$RUNDIR/access.log\" }"
+fi
+if has_target gateway-policies; then
+  start_gateway gateway-policies "$(policies_node_hocon gateway-policies)" "$POLICIES_UPSTREAM_HOCON" "$POLICIES_ROUTE_HOCON"
 fi
 
 for t in $TARGETS; do
@@ -503,6 +520,7 @@ label() {
     gateway) echo "gateway";;
     gateway-cached) echo "gateway, cached route (L1 hits)";;
     gateway-log) echo "gateway, access log at $ACCESS_LOG_SAMPLE";;
+    gateway-policies) echo "gateway, every policy on (rate limit, breaker, health check, metrics, access log 1%)";;
   esac
 }
 
@@ -530,6 +548,10 @@ TABLE="$RUNDIR/table.md"
     echo
     echo "Access log at $ACCESS_LOG_SAMPLE / gateway without it: $(ratio gateway-log gateway) of the requests per second."
   fi
+  if has_target gateway && has_target gateway-policies; then
+    echo
+    echo "Every policy on / gateway without policies: $(ratio gateway-policies gateway) of the requests per second."
+  fi
   echo
   gc=""
   if has_target yarp; then
@@ -539,7 +561,7 @@ TABLE="$RUNDIR/table.md"
     [[ -n $yarp_gc ]] || gc+="$(gc_mode "$YARP_DLL")"
     gc+="; "
   fi
-  if needs_gateway || has_target gateway-log; then gc+="gateway: $(gc_mode "$GATEWAY_DLL"); "; fi
+  if needs_gateway_build; then gc+="gateway: $(gc_mode "$GATEWAY_DLL"); "; fi
   echo "Env: cores idle before start CPU0 ${START_IDLE0}% / CPU1 ${START_IDLE1}% (other processes during kept runs: at most ${MAX_NOISE}% of a core; $RETRIED noisy runs redone);" \
     "GC ${gc:-n/a; }rounds $ROUNDS x ${DURATION}s interleaved ($TARGETS), gap ${GAP}s;" \
     "warm-up $WARMUP_CYCLES x (${WARMUP_LOAD}s load, ${WARMUP_IDLE}s idle) per .NET process;" \
