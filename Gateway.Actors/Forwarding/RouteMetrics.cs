@@ -7,10 +7,15 @@ public sealed class RouteMetrics
 {
     private readonly Counter.Child[] _byClass;
     private readonly Histogram.Child _duration;
+    private readonly RequestStats _recent;
 
     /// <summary>Resolves the children for <paramref name="routeId"/> on <paramref name="upstream"/>.</summary>
-    public RouteMetrics(string routeId, string upstream)
+    /// <param name="routeId">The route.</param>
+    /// <param name="upstream">Its upstream.</param>
+    /// <param name="recent">Where requests are counted for ops; <see cref="GatewayMetrics.Recent"/> when null.</param>
+    public RouteMetrics(string routeId, string upstream, RequestStats? recent = null)
     {
+        _recent = recent ?? GatewayMetrics.Recent;
         _byClass = Enumerable.Range(0, 6)
             .Select(c => GatewayMetrics.Requests.WithLabels(routeId, upstream, c == 0 ? "other" : $"{c}xx"))
             .ToArray();
@@ -24,6 +29,6 @@ public sealed class RouteMetrics
         _byClass[statusClass is >= 1 and <= 5 ? statusClass : 0].Inc();
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(startTimestamp);
         _duration.Observe(elapsed.TotalSeconds);
-        GatewayMetrics.Recent.Record(status, elapsed);
+        _recent.Record(status, elapsed);
     }
 }

@@ -20,9 +20,10 @@ public sealed class CompiledRoute
     /// <param name="security">Its security steps, or null.</param>
     /// <param name="forwarding">The node's forwarding services; without them the chain has no forward step (tests of other parts).</param>
     /// <param name="cache">The node's response cache, for a route with a cache section.</param>
+    /// <param name="recent">Where its requests are counted for ops; the node's <see cref="GatewayMetrics.Recent"/> when null.</param>
     internal CompiledRoute(RouteDefinition definition, PathTemplate path, UpstreamRuntime upstream, RateLimiting.IRouteRateLimiter? rateLimiter = null,
         Security.RouteSecurity? security = null, ForwardingServices? forwarding = null, Caching.ResponseCache? cache = null,
-        Traffic.TrafficPlan? traffic = null)
+        Traffic.TrafficPlan? traffic = null, RequestStats? recent = null)
     {
         _traffic = traffic;
         RateLimiter = rateLimiter;
@@ -35,7 +36,7 @@ public sealed class CompiledRoute
         RequestHeaders = new CompiledHeaderTransforms(definition.RequestHeaders);
         ResponseHeaders = new CompiledHeaderTransforms(definition.ResponseHeaders);
         ForwarderConfig = new ForwarderRequestConfig { ActivityTimeout = definition.Timeout ?? upstream.RequestTimeout };
-        Metrics = new RouteMetrics(Id, upstream.Name);
+        Metrics = new RouteMetrics(Id, upstream.Name, recent);
         Cache = definition.Cache is { } cacheDefinition ? new Caching.CompiledCache(definition.Id, cacheDefinition, definition.Auth is not null, security?.CredentialHeader) : null;
         Steps = BuildSteps(forwarding, cache);
         Chain = RequestChain.Compose(Steps);

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Gateway.Actors.ConfigStore;
+using Gateway.Actors.Ingress;
 using Gateway.Actors.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -85,6 +86,10 @@ internal sealed partial class IngressLifecycleService(DrainState state, IngressC
         try
         {
             while (!CanServe(system, table, replica)) await Task.Delay(ReadyPoll, stopping).ConfigureAwait(false);
+            // Before the ingress opens (and /readyz turns 200): the request path, compiled against an in-memory upstream.
+            var warmup = services.GetRequiredService<IngressWarmup>();
+            var sent = await warmup.RunAsync(stopping).ConfigureAwait(false);
+            LogWarmedUp(logger, sent, warmup.Elapsed.TotalMilliseconds, warmup.Failed);
             await ingress.OpenAsync(stopping).ConfigureAwait(false);
             LogOpen(logger);
         }
@@ -99,6 +104,9 @@ internal sealed partial class IngressLifecycleService(DrainState state, IngressC
             lifetime.StopApplication();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up: {Requests} requests through the request path in {ElapsedMs:0} ms ({Failed} not answered 200)")]
+    private static partial void LogWarmedUp(ILogger logger, int requests, double elapsedMs, int failed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node ready: ingress open")]
     private static partial void LogOpen(ILogger logger);

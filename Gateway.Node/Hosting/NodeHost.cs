@@ -77,6 +77,8 @@ public static class NodeHost
         builder.Services.AddSingleton(sp => UpstreamFailureLog.FromConfig(config, sp.GetRequiredService<ILogger<UpstreamFailureLog>>()));
         builder.Services.AddSingleton<ForwardingServices>();
         builder.Services.AddSingleton<IngressHandler>();
+        builder.Services.AddSingleton(sp => new IngressWarmup(WarmupSettings.FromConfig(config),
+            sp.GetRequiredService<Yarp.ReverseProxy.Forwarder.IHttpForwarder>(), defaults));
         builder.Services.AddSingleton(Observability.SerilogAccessLog.FromConfig(config));
         builder.Services.AddGatewayTracing(config);
         var configFile = config.GetString("gateway.config-file");

@@ -52,7 +52,8 @@ public sealed class TestGateway : IAsyncDisposable
     /// <remarks>Each node gets its own empty data directory (its SQLite journal), removed on dispose.</remarks>
     /// <param name="gatewayHocon">The body of the node's <c>gateway { }</c> block.</param>
     /// <param name="time">Clock of the node's response cache; the system clock when null.</param>
-    public static async Task<TestGateway> StartAsync(string gatewayHocon, TimeProvider? time = null)
+    /// <param name="waitUntilReady">False returns as soon as the host started, before <c>/readyz</c> answers 200.</param>
+    public static async Task<TestGateway> StartAsync(string gatewayHocon, TimeProvider? time = null, bool waitUntilReady = true)
     {
         var data = Path.Combine(Path.GetTempPath(), "gateway-test-" + Guid.NewGuid().ToString("N"));
         var ingress = FreePort.Next();
@@ -73,7 +74,7 @@ public sealed class TestGateway : IAsyncDisposable
         var app = NodeHost.Build(node.WithFallback(NodeConfigLoader.Defaults), time);
         await app.StartAsync();
         var gateway = new TestGateway(app, ingress, admin, h2c, ops, data);
-        await gateway.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
+        if (waitUntilReady) await gateway.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
         return gateway;
     }
 

@@ -12,7 +12,8 @@
 #   VARIANTS="gateway"       gateway variants measured, each in its own fresh process, after YARP. For a variant V
 #                            (letters, digits, _), ENV_V="K=V K2=V2" adds environment variables (e.g.
 #                            ENV_tc0="DOTNET_TC_CallCountingDelayMs=0") and DLL_V=path runs another build of
-#                            Gateway.Node.dll (e.g. a ReadyToRun publish).
+#                            Gateway.Node.dll (e.g. a ReadyToRun publish); ARGS_V="--set k=v" adds arguments
+#                            to its command line (e.g. ARGS_nowarm="--set gateway.warm-up.duration=0s").
 #   YARP=1                   measure the YARP baseline too (0: gateways only)
 #   DURATION=60 SLICE=5      seconds of load after the ingress opens, and the length of one slice
 #   STEADY=20                the last STEADY seconds are the steady rate each curve is compared with
@@ -196,10 +197,11 @@ if [[ $YARP == 1 ]]; then
 fi
 
 for v in $VARIANTS; do
-  env_var="ENV_$v" dll_var="DLL_$v"
+  env_var="ENV_$v" dll_var="DLL_$v" args_var="ARGS_$v"
   dll=${!dll_var:-$GATEWAY_DLL}
   [[ -f $dll ]] || die "missing $dll (variant $v)"
   read -r -a extra_env <<<"${!env_var:-}"
+  read -r -a extra_args <<<"${!args_var:-}"
   ingress=$(pick_port) admin=$(pick_port)
   cat >"$RUNDIR/$v.conf" <<EOF
 gateway {
@@ -213,9 +215,10 @@ gateway {
                $POLICIES_ROUTE_HOCON } ]
 }
 EOF
-  LABEL[$v]="gateway${v/#gateway/}${!env_var:+ (${!env_var})}"
+  if [[ $v == gateway ]]; then LABEL[$v]="gateway"; else LABEL[$v]="gateway $v"; fi
+  LABEL[$v]+="${!env_var:+ (${!env_var})}${!args_var:+ (${!args_var})}"
   measure "$v" "http://127.0.0.1:$ingress$URL_PATH" env "${extra_env[@]}" GATEWAY_DATA_DIR="$RUNDIR/data-$v" \
-    GATEWAY_PORT_REMOTE="$(pick_port)" GATEWAY_OPS_PORT=0 taskset -c "$PROXY_CPU" dotnet "$dll" --config "$RUNDIR/$v.conf"
+    GATEWAY_PORT_REMOTE="$(pick_port)" GATEWAY_OPS_PORT=0 taskset -c "$PROXY_CPU" dotnet "$dll" --config "$RUNDIR/$v.conf" "${extra_args[@]}"
 done
 
 # ---------------------------------------------------------------- report

@@ -1,0 +1,50 @@
+using Gateway.Actors;
+using Gateway.Actors.Forwarding;
+using Gateway.Actors.Ingress;
+using Gateway.Actors.Upstreams;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Tests.Actors.Ingress;
+
+/// <summary>The warm-up pass on its own: it runs the chain end to end against its sink, within its time, and removes its series.</summary>
+public sealed class IngressWarmupPassTests
+{
+    [Fact]
+    public async Task RunAsync_SendsBatchesThroughTheChain_AnsweredBySink_AndRemovesItsMetricSeries()
+    {
+        var warmup = New(new WarmupSettings(TimeSpan.FromMilliseconds(400), Batch: 10, Pause: TimeSpan.FromMilliseconds(50)));
+
+        var sent = await warmup.RunAsync(CancellationToken.None);
+
+        Assert.True(sent >= 20, $"{sent} requests in 400 ms (at least two batches)");
+        Assert.Equal(0, sent % 10);
+        Assert.Equal(0, warmup.Failed);
+        Assert.True(warmup.Completed);
+        Assert.InRange(warmup.Elapsed, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain(GatewayMetrics.Requests.GetAllLabelValues(), labels => labels.Contains(warmup.Name));
+        Assert.DoesNotContain(GatewayMetrics.Duration.GetAllLabelValues(), labels => labels.Contains(warmup.Name));
+        Assert.DoesNotContain(GatewayMetrics.RateLimitAdmitted.GetAllLabelValues(), labels => labels.Contains(warmup.Name));
+    }
+
+    [Fact]
+    public async Task RunAsync_ZeroDuration_SendsNothing()
+    {
+        var warmup = New(new WarmupSettings(TimeSpan.Zero, Batch: 10, Pause: TimeSpan.FromMilliseconds(50)));
+        Assert.Equal(0, await warmup.RunAsync(CancellationToken.None));
+        Assert.True(warmup.Completed);
+    }
+
+    [Fact]
+    public void Settings_Defaults_ArePinned()
+    {
+        Assert.Equal(new WarmupSettings(TimeSpan.FromSeconds(2), 50, TimeSpan.FromMilliseconds(100)), WarmupSettings.FromConfig(GatewayDefaults.Config));
+    }
+
+    private static IngressWarmup New(WarmupSettings settings)
+    {
+        var services = new ServiceCollection().AddLogging().AddHttpForwarder().BuildServiceProvider();
+        return new IngressWarmup(settings, services.GetRequiredService<IHttpForwarder>(), UpstreamDefaults.FromConfig(GatewayDefaults.Config));
+    }
+}
