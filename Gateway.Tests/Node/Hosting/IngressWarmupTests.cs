@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using Gateway.Actors.Ingress;
 using Gateway.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
