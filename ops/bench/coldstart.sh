@@ -21,7 +21,10 @@
 #   URL_PATH=/ping           request path
 #   READY_TIMEOUT=90         seconds a process may take to open its ingress
 #   GAP=3                    idle seconds between two processes
-#   SKIP_BUILD=1             reuse the existing Release builds
+#   R2R=1                    also publish Gateway.Node with ReadyToRun (dotnet publish -r linux-x64
+#                            -p:PublishReadyToRun=true, to ops/bench/.r2r/; a plain build is never precompiled) and
+#                            measure it as variant r2r (added to VARIANTS unless named there)
+#   SKIP_BUILD=1             reuse the existing Release builds (and the .r2r publish)
 #   KEEP_RUNDIR=1            keep the temp dir with configs, process logs and raw wrk output
 set -euo pipefail
 
@@ -40,6 +43,8 @@ URL_PATH=${URL_PATH:-/ping}
 READY_TIMEOUT=${READY_TIMEOUT:-90}
 GAP=${GAP:-3}
 SKIP_BUILD=${SKIP_BUILD:-0}
+R2R=${R2R:-0}
+R2R_DIR="$BENCH_DIR/.r2r"
 KEEP_RUNDIR=${KEEP_RUNDIR:-0}
 
 LOAD_CPU=0
@@ -152,6 +157,17 @@ if [[ $SKIP_BUILD != 1 ]]; then
   log "building Gateway.Node (Release)"
   dotnet build -c Release --nologo -v:q --disable-build-servers "$GATEWAY_PROJECT" >"$RUNDIR/build-gateway.log" 2>&1 \
     || { tail -n 40 "$RUNDIR/build-gateway.log" >&2; die "build of Gateway.Node failed"; }
+fi
+
+if [[ $R2R == 1 ]]; then
+  if [[ $SKIP_BUILD != 1 || ! -f $R2R_DIR/Gateway.Node.dll ]]; then
+    log "publishing Gateway.Node with ReadyToRun to $R2R_DIR (minutes: crossgen2 compiles every library)"
+    dotnet publish "$GATEWAY_PROJECT" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$R2R_DIR" \
+      --nologo -v:q --disable-build-servers >"$RUNDIR/publish-r2r.log" 2>&1 \
+      || { tail -n 40 "$RUNDIR/publish-r2r.log" >&2; die "ReadyToRun publish failed"; }
+  fi
+  DLL_r2r=${DLL_r2r:-$R2R_DIR/Gateway.Node.dll}
+  [[ " $VARIANTS " == *" r2r "* ]] || VARIANTS+=" r2r"
 fi
 
 NGINX_PORT=$(pick_port)
