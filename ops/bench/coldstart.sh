@@ -23,7 +23,8 @@
 #   GAP=3                    idle seconds between two processes
 #   R2R=1                    also publish Gateway.Node with ReadyToRun (dotnet publish -r linux-x64
 #                            -p:PublishReadyToRun=true, to ops/bench/.r2r/; a plain build is never precompiled) and
-#                            measure it as variant r2r (added to VARIANTS unless named there)
+#                            measure it as variant r2r (added to VARIANTS unless named there); with DLL_r2r set,
+#                            that build is measured and nothing is published
 #   SKIP_BUILD=1             reuse the existing Release builds (and the .r2r publish)
 #   KEEP_RUNDIR=1            keep the temp dir with configs, process logs and raw wrk output
 set -euo pipefail
@@ -160,7 +161,7 @@ if [[ $SKIP_BUILD != 1 ]]; then
 fi
 
 if [[ $R2R == 1 ]]; then
-  if [[ $SKIP_BUILD != 1 || ! -f $R2R_DIR/Gateway.Node.dll ]]; then
+  if [[ -z ${DLL_r2r:-} ]] && [[ $SKIP_BUILD != 1 || ! -f $R2R_DIR/Gateway.Node.dll ]]; then
     log "publishing Gateway.Node with ReadyToRun to $R2R_DIR (minutes: crossgen2 compiles every library)"
     dotnet publish "$GATEWAY_PROJECT" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$R2R_DIR" \
       --nologo -v:q --disable-build-servers >"$RUNDIR/publish-r2r.log" 2>&1 \
