@@ -11,9 +11,10 @@
 # the warm-up too), the req/s of the measured load and the breakdown right after it. Then it stops that node.
 # Each lever is an environment (DOTNET_* knobs) or a build (ReadyToRun) variant of the same commit.
 #
-# Breakdown (from /proc/PID/smaps): anonymous memory (GC heap, native heaps, stacks, JIT code when W^X is off), the
-# W^X double mapping of executable memory ("doublemapper": JIT code and stubs mapped writable and executable, each
-# view counted in RSS), managed assemblies (.dll images), native libraries (.so), and the largest mapped files;
+# Breakdown (from /proc/PID/smaps): anonymous data (GC heap, native heaps, stacks), the runtime's executable memory
+# (JIT code, stubs, precode: the W^X "doublemapper" memfd, or anonymous rwx mappings with W^X off; its RW view is
+# mapped only while the runtime writes, so the code counts once in RSS), managed assemblies (.dll images), native
+# libraries (.so), and the largest mapped files;
 # smaps_rollup's Pss_Anon / Pss_File / Pss_Shmem; and the GC's own numbers from the node's /metrics
 # (dotnet_gc_last_collection_memory_committed_size_bytes and _heap_size_bytes, from the runtime's System.Runtime meter).
 #
@@ -154,8 +155,19 @@ if [[ $SKIP_BUILD != 1 ]]; then
   dotnet build -c Release --nologo -v:q --disable-build-servers "$GATEWAY_PROJECT" >"$RUNDIR/build.log" 2>&1 \
     || { tail -n 40 "$RUNDIR/build.log" >&2; die "build failed"; }
   if needs_r2r; then
-    log "publishing Gateway.Node with ReadyToRun (linux-x64, framework-dependent)"
+    log "publishing Gateway.Node with ReadyToRun (linux-x64, framework-dependent; takes minutes)"
+    # LanguageExt.Core (Akka.Persistence.Sql's dependency) stays IL: crossgen2 ran over 40 minutes on it here without
+    # finishing (2026-11-30), every other assembly takes seconds to a minute. Excluded through an imported targets file
+    # so that the project's own R2R settings, if any, are left as they are.
+    cat >"$RUNDIR/r2r-exclude.targets" <<'XML'
+<Project>
+  <ItemGroup>
+    <PublishReadyToRunExclude Include="LanguageExt.Core.dll" />
+  </ItemGroup>
+</Project>
+XML
     if ! dotnet publish "$GATEWAY_PROJECT" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+        -p:CustomAfterMicrosoftCommonTargets="$RUNDIR/r2r-exclude.targets" \
         --nologo -v:q --disable-build-servers -o "$R2R_DIR" >"$RUNDIR/publish-r2r.log" 2>&1; then
       tail -n 20 "$RUNDIR/publish-r2r.log" >&2
       die "ReadyToRun publish failed (restore of the crossgen or runtime pack?): full log in $RUNDIR/publish-r2r.log"
@@ -168,12 +180,14 @@ for n in "${NAMES[@]}"; do [[ -f ${DLLS[$n]} ]] || die "missing ${DLLS[$n]} for 
 
 kb_field() { awk -v k="$2:" '$1 == k { print $2; exit }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-# Prints "anon doublemap dll so otherfile" (kB of RSS) from an smaps copy.
+# Prints "anon executable dll so otherfile" (kB of RSS) from an smaps copy.
 smaps_split() {
   awk '
-    /^[0-9a-f]+-[0-9a-f]+ / { path = ""; for (i = 6; i <= NF; i++) path = path (i > 6 ? " " : "") $i; next }
+    /^[0-9a-f]+-[0-9a-f]+ / { perms = $2; path = ""; for (i = 6; i <= NF; i++) path = path (i > 6 ? " " : "") $i; next }
     $1 == "Rss:" {
-      if (path ~ /doublemapper/) c = "dm"
+      # Executable memory the runtime allocates (JIT code, stubs, precode): the W^X double mapping, or anonymous
+      # executable mappings when W^X is off.
+      if (path ~ /doublemapper/ || ((path == "" || path ~ /^\[anon/) && perms ~ /x/)) c = "dm"
       else if (path == "" || path ~ /^\[/) c = "anon"
       else if (path ~ /\.dll$/) c = "dll"
       else if (path ~ /\.so(\.[0-9.]+)?$/) c = "so"
@@ -312,7 +326,7 @@ TABLE="$RUNDIR/table.md"
   echo
   echo "Levers (idle: ${SETTLE}s after ready; peak: VmHWM after $WARMUP_CYCLES x ${WARMUP_LOAD}s warm-up and ${DURATION}s of wrk -t1 -c$CONNECTIONS on /ping):"
   echo
-  echo "| lever | environment | idle RSS MB | peak RSS MB | req/s | GC committed MB idle / after load | doublemapper MB idle | anon MB idle / after load |"
+  echo "| lever | environment | idle RSS MB | peak RSS MB | req/s | GC committed MB idle / after load | executable (JIT code, stubs) MB idle | anon data MB idle / after load |"
   echo "| --- | --- | ---: | ---: | ---: | --- | ---: | --- |"
   for n in "${NAMES[@]}"; do
     env=${ENVS[$n]}; [[ $env == "-" ]] && env=""
@@ -325,7 +339,7 @@ TABLE="$RUNDIR/table.md"
   echo
   echo "RSS breakdown per lever, MB (from /proc/PID/smaps; first round), idle -> after load:"
   echo
-  echo "| lever | RSS | anonymous | doublemapper (JIT code, stubs; 2 views) | .dll images | .so libraries | other files | Pss_Anon / Pss_File / Pss_Shmem | GC committed / heap MB | JIT-compiled methods | assemblies loaded |"
+  echo "| lever | RSS | anonymous data | executable: JIT code, stubs (doublemapper, or anon rwx with W^X off) | .dll images | .so libraries | other files | Pss_Anon / Pss_File / Pss_Shmem | GC committed / heap MB | JIT-compiled methods | assemblies loaded |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   awk -F' [|] ' '{ split($1, h, " ") } h[2] == 1 {
       split($2, i, " "); split($3, p, " ")
