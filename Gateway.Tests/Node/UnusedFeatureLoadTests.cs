@@ -1,7 +1,3 @@
-using System.Net;
-using Gateway.Tests.Support;
-using Xunit;
-
 namespace Gateway.Tests.Node;
 
 /// <summary>
