@@ -202,7 +202,7 @@ smaps_top_files() {
   awk '
     /^[0-9a-f]+-[0-9a-f]+ / { path = ""; for (i = 6; i <= NF; i++) path = path (i > 6 ? " " : "") $i; next }
     $1 == "Rss:" && path != "" && path !~ /^\[/ { n = split(path, p, "/"); s[p[n]] += $2 }
-    END { for (f in s) print s[f], f }' "$1" | sort -rn | head -n "$TOP_FILES"
+    END { for (f in s) print s[f], f }' "$1" | sort -rn | awk -v n="$TOP_FILES" 'NR <= n'   # no head: SIGPIPE + pipefail
 }
 
 # smaps_rollup's Rss Pss_Anon Pss_File Pss_Shmem (kB).
