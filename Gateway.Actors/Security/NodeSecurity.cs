@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Akka.Configuration;
 using Gateway.Actors.RateLimiting;
@@ -31,7 +32,6 @@ public sealed class NodeSecurity : IDisposable
         _global = IpRuleSet.Create(settings.GlobalIpRules);
         var errors = new List<string>();
         var policies = new Dictionary<string, (AuthPolicyDefinition, RouteAuthenticator)>(StringComparer.Ordinal);
-        var log = logs.CreateLogger<JwtAuthenticator>();
         foreach (var policy in settings.Policies)
         {
             var at = $"gateway.auth.{policy.Name}";
@@ -40,10 +40,9 @@ public sealed class NodeSecurity : IDisposable
             {
                 authenticator = new ApiKeyAuthenticator(policy.Name, apiKeys, apiKeys.Header ?? settings.ApiKeyHeader);
             }
-            else if (policy.Jwt is { } jwt && FirstKeys(jwt, at, errors) is { } keys)
+            else if (policy.Jwt is { } jwt)
             {
-                authenticator = new JwtAuthenticator(policy.Name, jwt, keys, jwt.ClockSkew ?? settings.ClockSkew,
-                    jwt.JwksRefresh ?? settings.JwksRefresh, time ?? TimeProvider.System, log, settings.JwksUnknownKidCooldown);
+                authenticator = CreateJwt(policy.Name, jwt, at, errors, settings, logs, time);
             }
             if (authenticator is not null) policies[policy.Name] = (policy, authenticator);
         }
@@ -80,6 +79,16 @@ public sealed class NodeSecurity : IDisposable
     {
         foreach (var (_, authenticator) in _policies?.Values ?? []) authenticator.Dispose();
     }
+
+    // Apart from the constructor and never inlined: compiling a method that names IdentityModel's types loads its
+    // assemblies, so a node without a JWT policy maps none of them (issue 12, ops/bench/RESULTS.md "Memory").
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static JwtAuthenticator? CreateJwt(string name, Protocol.Security.JwtAuthDefinition jwt, string at, List<string> errors,
+        SecuritySettings settings, ILoggerFactory logs, TimeProvider? time) =>
+        FirstKeys(jwt, at, errors) is { } keys
+            ? new JwtAuthenticator(name, jwt, keys, jwt.ClockSkew ?? settings.ClockSkew, jwt.JwksRefresh ?? settings.JwksRefresh,
+                time ?? TimeProvider.System, logs.CreateLogger<JwtAuthenticator>(), settings.JwksUnknownKidCooldown)
+            : null;
 
     private static IReadOnlyList<SecurityKey>? FirstKeys(Protocol.Security.JwtAuthDefinition jwt, string at, List<string> errors)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka.Configuration;
 using Gateway.Actors.Observability;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,20 +20,23 @@ public static class TracingSetup
         if (string.IsNullOrWhiteSpace(endpoint)) return;
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
             throw new ConfigurationException($"gateway.tracing.otlp-endpoint: '{endpoint}' is not an absolute URL");
-        var protocol = section.GetString("otlp-protocol") switch
-        {
-            "grpc" => OtlpExportProtocol.Grpc,
-            "http-protobuf" => OtlpExportProtocol.HttpProtobuf,
-            var other => throw new ConfigurationException($"gateway.tracing.otlp-protocol: '{other}' is not one of grpc, http-protobuf"),
-        };
+        var protocol = section.GetString("otlp-protocol");
+        if (protocol is not ("grpc" or "http-protobuf"))
+            throw new ConfigurationException($"gateway.tracing.otlp-protocol: '{protocol}' is not one of grpc, http-protobuf");
+        AddOtlpTracing(services, uri, protocol, section.GetString("service-name"));
+    }
+
+    // Kept out of AddGatewayTracing and never inlined: compiling a method that names OpenTelemetry's types loads its
+    // assemblies, so with tracing off (the default) the node maps none of them (issue 12, ops/bench/RESULTS.md "Memory").
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddOtlpTracing(IServiceCollection services, Uri endpoint, string protocol, string serviceName) =>
         services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(section.GetString("service-name")))
+            .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing => tracing
                 .AddSource(GatewayTracing.SourceName)
                 .AddOtlpExporter(otlp =>
                 {
-                    otlp.Endpoint = uri;
-                    otlp.Protocol = protocol;
+                    otlp.Endpoint = endpoint;
+                    otlp.Protocol = protocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
                 }));
-    }
 }
