@@ -6,7 +6,8 @@
 # total allocated bytes before and after a fixed wrk run and divides the difference by the requests wrk made. The
 # total is .NET's System.Runtime counter dotnet.gc.heap.total_allocated (GC.GetTotalAllocatedBytes), which
 # prometheus-net's meter adapter exports on the node's /metrics as system_runtime_dotnet_gc_heap_total_allocated.
-# What the /metrics scrape itself allocates is measured (two scrapes back to back) and subtracted.
+# What the /metrics scrape itself allocates (two scrapes back to back) and what the idle node allocates per second
+# (DURATION s without load, times each round's length) are measured and subtracted.
 #
 # Run it under the machine-wide lock: flock /tmp/gateway-bench.lock bash ops/bench/alloc.sh
 #
@@ -19,6 +20,9 @@
 #   ROUNDS=3 DURATION=10       measured rounds per target, seconds of wrk load each
 #   WARMUP_CYCLES=4 WARMUP_LOAD=3 WARMUP_IDLE=5
 #   CONNECTIONS=64 URL_PATH=/ping
+#   TRACE_DIR=/tmp/x           after the measured rounds, one more wrk run of DURATION s under
+#                              dotnet-trace collect --profile gc-verbose, saved as TRACE_DIR/TARGET.nettrace (read it with
+#                              dotnet Gateway.Benchmarks.dll alloc-trace FILE REQUESTS)
 #   SKIP_BUILD=1               do not build this checkout's gateway (implied when GATEWAY_DLL is set)
 #   KEEP_RUNDIR=1              keep configs, logs and raw wrk output
 set -euo pipefail
@@ -170,32 +174,50 @@ EOF
     run_wrk "$url" "$WARMUP_LOAD" "$RUNDIR/warmup-$t-$i.txt"
     sleep "$WARMUP_IDLE"
   done
-  # What one scrape allocates, subtracted from every round.
+  # What one scrape allocates, and what the node allocates while idle (cluster gossip, timers), per second: both are
+  # subtracted from every round, so a loaded machine's lower request rate does not inflate bytes/request.
   s0=$(allocated "$metrics"); s1=$(allocated "$metrics"); s2=$(allocated "$metrics")
   scrape=$(( (s2 - s0) / 2 ))
+  i0=$(allocated "$metrics"); ti0=$(date +%s%N)
+  sleep "$DURATION"
+  i1=$(allocated "$metrics"); ti1=$(date +%s%N)
+  idle=$(awk -v d=$(( i1 - i0 - scrape )) -v ns=$(( ti1 - ti0 )) 'BEGIN { r = d / (ns / 1e9); printf "%.0f", r < 0 ? 0 : r }')
+  log "$t: idle node allocates $idle bytes/s; a scrape $scrape bytes"
   for r in $(seq "$ROUNDS"); do
-    a0=$(allocated "$metrics")
+    a0=$(allocated "$metrics"); t0=$(date +%s%N)
     run_wrk "$url" "$DURATION" "$RUNDIR/round-$t-$r.txt"
-    a1=$(allocated "$metrics")
+    a1=$(allocated "$metrics"); t1=$(date +%s%N)
     n=$(wrk_requests "$RUNDIR/round-$t-$r.txt")
-    per=$(awk -v d=$(( a1 - a0 - scrape )) -v n="$n" 'BEGIN { printf "%.0f", d / n }')
+    per=$(awk -v d=$(( a1 - a0 - scrape )) -v idle="$idle" -v ns=$(( t1 - t0 )) -v n="$n" 'BEGIN { printf "%.0f", (d - idle * ns / 1e9) / n }')
     rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$RUNDIR/round-$t-$r.txt")
     log "$t round $r/$ROUNDS: $n requests ($rps req/s), $(( a1 - a0 )) bytes allocated, $per bytes/request"
-    echo "$t $per $rps" >>"$RESULTS"
+    echo "$t $per $rps $idle" >>"$RESULTS"
     sleep 2
   done
+  if [[ -n ${TRACE_DIR:-} ]]; then
+    mkdir -p "$TRACE_DIR"
+    trace_tool=${DOTNET_TRACE:-$HOME/.dotnet/tools/dotnet-trace}
+    span=$(( DURATION + 4 ))
+    "$trace_tool" collect -p "$pid" --profile gc-verbose --duration "$(printf '00:00:%02d:%02d' $(( span / 60 )) $(( span % 60 )))" -o "$TRACE_DIR/$t.nettrace" >"$RUNDIR/trace-$t.log" 2>&1 &
+    tracer=$!
+    STARTED_PIDS+=("$tracer")
+    sleep 3
+    run_wrk "$url" "$DURATION" "$RUNDIR/trace-$t.txt"
+    wait "$tracer" || true   # it stops itself after --duration (a background job ignores SIGINT)
+    log "$t: trace of $(wrk_requests "$RUNDIR/trace-$t.txt") requests in $TRACE_DIR/$t.nettrace"
+  fi
   stop_pid "$pid"
 done
 
 echo
 echo "Gateway: $GATEWAY_DLL"
-echo "Run $(date -u '+%Y-%m-%d %H:%M UTC'); load average before: $LOAD; wrk -t1 -c$CONNECTIONS ${DURATION}s x $ROUNDS rounds per target; scrape cost subtracted."
+echo "Run $(date -u '+%Y-%m-%d %H:%M UTC'); load average before: $LOAD; wrk -t1 -c$CONNECTIONS ${DURATION}s x $ROUNDS rounds per target; scrape and idle allocation subtracted."
 echo
-echo "| target | bytes/request median (min–max) | req/s (median round) |"
-echo "| --- | --- | --- |"
+echo "| target | bytes/request median (min–max) | req/s (median round) | idle node bytes/s |"
+echo "| --- | --- | --- | --- |"
 for t in $TARGETS; do
-  awk -v t="$t" '$1 == t { print $2, $3 }' "$RESULTS" | sort -n | awk -v t="$t" '
-    { b[NR] = $1; r[NR] = $2 }
-    END { m = int((NR + 1) / 2); printf "| %s | %d (%d–%d) | %d |\n", t, b[m], b[1], b[NR], r[m] }'
+  awk -v t="$t" '$1 == t { print $2, $3, $4 }' "$RESULTS" | sort -n | awk -v t="$t" '
+    { b[NR] = $1; r[NR] = $2; i = $3 }
+    END { m = int((NR + 1) / 2); printf "| %s | %d (%d–%d) | %d | %d |\n", t, b[m], b[1], b[NR], r[m], i }'
 done
 SUCCESS=1

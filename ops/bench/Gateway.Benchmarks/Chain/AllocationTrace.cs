@@ -35,7 +35,7 @@ internal static class AllocationTrace
         foreach (var (type, bytes) in byType.OrderByDescending(p => p.Value).Take(25))
             Console.WriteLine($"{Per(bytes)}  {100.0 * bytes / total,5:0.0}%  {type}");
         Console.WriteLine("-- by type and call site");
-        foreach (var (site, bytes) in bySite.OrderByDescending(p => p.Value).Take(40))
+        foreach (var (site, bytes) in bySite.OrderByDescending(p => p.Value).Take(int.Parse(Environment.GetEnvironmentVariable("SITES") ?? "40")))
             Console.WriteLine($"{Per(bytes)}  {100.0 * bytes / total,5:0.0}%  {site}");
     }
 
