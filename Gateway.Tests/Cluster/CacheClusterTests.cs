@@ -1,11 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Gateway.Tests.EndToEnd;
-using Gateway.Tests.Support;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Gateway.Tests.Cluster;
 
@@ -24,8 +20,7 @@ public sealed class CacheClusterTests(ITestOutputHelper output)
         using var cluster = new LocalCluster(3);
         var clock = Stopwatch.StartNew();
         // A generous ask timeout: on a loaded CI machine the first lookups wait for shard homes.
-        for (var i = 0; i < 3; i++) cluster.Start(i, "--set", "gateway.cache.l2.ask-timeout=3s");
-        for (var i = 0; i < 3; i++) await cluster.WaitReadyAsync(i, TimeSpan.FromSeconds(60));
+        await cluster.StartAllAsync(3, "--set", "gateway.cache.l2.ask-timeout=3s");
         output.WriteLine($"3 nodes ready after {clock.Elapsed.TotalSeconds:F1} s");
 
         await PutAsync(cluster, "/admin/upstreams/backend", $$"""{"endpoints":["{{upstream.Url}}"]}""");

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Gateway.Tests.Support;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Gateway.Tests.Cluster;
 

@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using Gateway.Tests.Support;
 using Microsoft.AspNetCore.Http;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Gateway.Tests.Cluster;
 
@@ -15,7 +11,6 @@ namespace Gateway.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterConfigFileTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PropagationTimeout = TimeSpan.FromSeconds(15);
 
     [Fact]
@@ -36,7 +31,7 @@ public sealed class ClusterConfigFileTests(ITestOutputHelper output)
         foreach (var file in files) await File.WriteAllTextAsync(file, Config(""));
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < 3; i++) cluster.StartWithConfig(i, files[i]);
-        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => cluster.WaitReadyAsync(i, StartTimeout)));
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => cluster.WaitReadyAsync(i, LocalCluster.StartTimeout)));
         output.WriteLine($"3 nodes ready after {clock.Elapsed.TotalSeconds:F1} s");
         for (var i = 0; i < 3; i++) await WaitForStatusAsync(cluster, i, "/second/x", HttpStatusCode.NotFound);
 
@@ -82,14 +77,14 @@ public sealed class ClusterConfigFileTests(ITestOutputHelper output)
         var files = Enumerable.Range(0, 3).Select(i => Path.Combine(cluster.DataDirectory, $"node{i}.conf")).ToArray();
         foreach (var file in files) await File.WriteAllTextAsync(file, Config("/file/{**rest}"));
         for (var i = 0; i < 3; i++) cluster.StartWithConfig(i, files[i]);
-        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => cluster.WaitReadyAsync(i, StartTimeout)));
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => cluster.WaitReadyAsync(i, LocalCluster.StartTimeout)));
         for (var i = 0; i < 3; i++) await WaitForStatusAsync(cluster, i, "/file/x", HttpStatusCode.OK);
 
         // Only node 2's file changes, while node 2 is down (node 1 is the seed and stays up).
         Stop(cluster, 1);
         await File.WriteAllTextAsync(files[1], Config("/moved/{**rest}"));
         cluster.StartWithConfig(1, files[1]);
-        await cluster.WaitReadyAsync(1, StartTimeout);
+        await cluster.WaitReadyAsync(1, LocalCluster.StartTimeout);
         for (var i = 0; i < 3; i++)
         {
             await WaitForStatusAsync(cluster, i, "/moved/x", HttpStatusCode.OK);
@@ -100,7 +95,7 @@ public sealed class ClusterConfigFileTests(ITestOutputHelper output)
         // Node 3 restarts with its unchanged file (still naming /file/): it changes nothing, on any node.
         Stop(cluster, 2);
         cluster.StartWithConfig(2, files[2]);
-        await cluster.WaitReadyAsync(2, StartTimeout);
+        await cluster.WaitReadyAsync(2, LocalCluster.StartTimeout);
         for (var i = 0; i < 3; i++)
         {
             using (var moved = await cluster.Client.GetAsync(cluster.IngressUrl(i) + "/moved/x")) Assert.Equal(HttpStatusCode.OK, moved.StatusCode);

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using Gateway.Tests.Protocol.Configuration;
-using Gateway.Tests.Support;
-using Xunit;
 
 namespace Gateway.Tests.Cluster;
 

@@ -1,9 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
-using Gateway.Tests.Support;
 using Microsoft.AspNetCore.Http;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Gateway.Tests.Cluster;
 

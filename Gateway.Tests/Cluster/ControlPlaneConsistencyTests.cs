@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
-using Gateway.Tests.Support;
 using Microsoft.AspNetCore.Http;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Gateway.Tests.Cluster;
 
@@ -17,7 +13,6 @@ namespace Gateway.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class ControlPlaneConsistencyTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     [Fact]
     public async Task PutDeleteCyclesAcrossNodes_EveryNodeServesEachAnsweredChange()
@@ -26,7 +21,7 @@ public sealed class ControlPlaneConsistencyTests(ITestOutputHelper output)
         var cycles = int.TryParse(Environment.GetEnvironmentVariable("GATEWAY_DELETE_CYCLES"), out var n) ? n : 100;
         await using var backend = await TestUpstream.StartAsync(context => context.Response.WriteAsync("ok"));
         using var cluster = new LocalCluster(3);
-        await cluster.StartAllAsync(3, StartTimeout);
+        await cluster.StartAllAsync(3);
         await cluster.PutAsync(0, "/admin/upstreams/backend", $$"""{"endpoints":["{{backend.Url}}"]}""", HttpStatusCode.Created);
 
         int staleAfterPut = 0, staleAfterDelete = 0, notFullyPropagated = 0, reads = 0;
@@ -76,7 +71,7 @@ public sealed class ControlPlaneConsistencyTests(ITestOutputHelper output)
     {
         await using var backend = await TestUpstream.StartAsync(context => context.Response.WriteAsync("ok"));
         using var cluster = new LocalCluster(3);
-        await cluster.StartAllAsync(3, StartTimeout);
+        await cluster.StartAllAsync(3);
         await cluster.PutAsync(0, "/admin/upstreams/backend", $$"""{"endpoints":["{{backend.Url}}"]}""", HttpStatusCode.Created);
         const int created = 15;
         for (var i = 0; i < created; i++)
@@ -122,7 +117,7 @@ public sealed class ControlPlaneConsistencyTests(ITestOutputHelper output)
             }
             cluster.Kill(node);
             cluster.Start(node);
-            await cluster.WaitReadyAsync(node, StartTimeout);
+            await cluster.WaitReadyAsync(node, LocalCluster.StartTimeout);
             output.WriteLine($"node {node} back ({(drain ? "drained" : "killed")})");
         }
         await stop.CancelAsync();

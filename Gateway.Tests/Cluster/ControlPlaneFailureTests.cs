@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using Gateway.Tests.Support;
 using Microsoft.AspNetCore.Http;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Gateway.Tests.Cluster;
 
@@ -15,7 +11,6 @@ namespace Gateway.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class ControlPlaneFailureTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private const int Routes = 30;
 
     [Fact]
@@ -23,7 +18,7 @@ public sealed class ControlPlaneFailureTests(ITestOutputHelper output)
     {
         await using var backend = await TestUpstream.StartAsync(context => context.Response.WriteAsync("ok"));
         using var cluster = new LocalCluster(3);
-        await cluster.StartAllAsync(3, StartTimeout);
+        await cluster.StartAllAsync(3);
         var ids = await CreateRoutesAsync(cluster, backend.Url);
 
         cluster.Kill(2);
@@ -42,7 +37,7 @@ public sealed class ControlPlaneFailureTests(ITestOutputHelper output)
     {
         await using var backend = await TestUpstream.StartAsync(context => context.Response.WriteAsync("ok"));
         using var cluster = new LocalCluster(3);
-        await cluster.StartAllAsync(3, StartTimeout);
+        await cluster.StartAllAsync(3);
         var ids = await CreateRoutesAsync(cluster, backend.Url);
 
         cluster[2]!.Freeze();
@@ -74,7 +69,7 @@ public sealed class ControlPlaneFailureTests(ITestOutputHelper output)
         // Restarted, it serves the cluster's versions: nothing it held while frozen came back.
         cluster.Kill(2);
         cluster.Start(2);
-        await cluster.WaitReadyAsync(2, StartTimeout);
+        await cluster.WaitReadyAsync(2, LocalCluster.StartTimeout);
         await AssertOnlyAnsweredWritesAppliedAsync(cluster, [2], ids, answers, "v2");
     }
 

@@ -1,11 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
 using System.Text.Json;
-using Gateway.Tests.Support;
 using Microsoft.AspNetCore.Http;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Gateway.Tests.Cluster;
 
@@ -17,7 +13,6 @@ namespace Gateway.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class DeclarativeConfigClusterTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan PropagationTimeout = TimeSpan.FromSeconds(15);
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("pbm-config-");
 
@@ -29,7 +24,7 @@ public sealed class DeclarativeConfigClusterTests(ITestOutputHelper output) : ID
         var ops = Enumerable.Range(0, 3).Select(_ => FreePort.Next()).ToArray();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < 3; i++) cluster.Start(i, "--set", $"gateway.ops.port={ops[i]}");
-        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => cluster.WaitReadyAsync(i, StartTimeout)));
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => cluster.WaitReadyAsync(i, LocalCluster.StartTimeout)));
         output.WriteLine($"3 nodes ready after {clock.Elapsed.TotalSeconds:F1} s");
         string Node(int i) => $"127.0.0.1:{ops[i]}";
 

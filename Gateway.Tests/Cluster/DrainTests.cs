@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Gateway.Tests.Support;
 using Microsoft.AspNetCore.Http;
-using Xunit;
 
 namespace Gateway.Tests.Cluster;
 
@@ -14,7 +11,6 @@ namespace Gateway.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class DrainTests
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Sigterm_ReadinessOffAtOnce_InFlightFinishes_NewConnectionsRefused_ExitsZero()
@@ -31,7 +27,7 @@ public sealed class DrainTests
         });
         using var cluster = new LocalCluster(1);
         cluster.Start(0);
-        await cluster.WaitReadyAsync(0, StartTimeout);
+        await cluster.WaitReadyAsync(0, LocalCluster.StartTimeout);
         await PutAsync(cluster, "/admin/upstreams/slow", $$"""{"endpoints":["{{backend.Url}}"]}""");
         await PutAsync(cluster, "/admin/routes/slow", """{"path":"/slow/{**rest}","upstream":"slow"}""");
         await WaitServedAsync(cluster, 0, "/slow/ping");
@@ -82,7 +78,7 @@ public sealed class DrainTests
         await using var backend = await TestUpstream.StartAsync(context => context.Response.WriteAsync("ok " + context.Request.Path));
         using var cluster = new LocalCluster(1);
         cluster.Start(0);
-        await cluster.WaitReadyAsync(0, StartTimeout);
+        await cluster.WaitReadyAsync(0, LocalCluster.StartTimeout);
         await PutAsync(cluster, "/admin/upstreams/ka", $$"""{"endpoints":["{{backend.Url}}"]}""");
         await PutAsync(cluster, "/admin/routes/ka", """{"path":"/ka/{**rest}","upstream":"ka"}""");
         await WaitServedAsync(cluster, 0, "/ka/warm");
@@ -173,7 +169,7 @@ public sealed class DrainTests
         var opsPort = FreePort.NextStable();
         using var cluster = new LocalCluster(1);
         cluster.Start(0, "--set", $"gateway.ops.port={opsPort}");
-        await cluster.WaitReadyAsync(0, StartTimeout);
+        await cluster.WaitReadyAsync(0, LocalCluster.StartTimeout);
         await PutAsync(cluster, "/admin/upstreams/slow", $$"""{"endpoints":["{{backend.Url}}"]}""");
         await PutAsync(cluster, "/admin/routes/slow", """{"path":"/slow/{**rest}","upstream":"slow"}""");
         await WaitServedAsync(cluster, 0, "/slow/ping");
@@ -207,8 +203,7 @@ public sealed class DrainTests
     {
         await using var backend = await TestUpstream.StartAsync(context => context.Response.WriteAsync("ok"));
         using var cluster = new LocalCluster(3);
-        for (var i = 0; i < 3; i++) cluster.Start(i);
-        for (var i = 0; i < 3; i++) await cluster.WaitReadyAsync(i, StartTimeout);
+        await cluster.StartAllAsync(3);
         await PutAsync(cluster, "/admin/upstreams/backend", $$"""{"endpoints":["{{backend.Url}}"]}""");
         await PutAsync(cluster, "/admin/routes/burst", """{"path":"/burst/{**rest}","upstream":"backend"}""");
         // Route owners spread over the shards of all three nodes, so some live on the node about to die.

@@ -1,6 +1,4 @@
 using Gateway.Tests.EndToEnd;
-using Gateway.Tests.Support;
-using Xunit;
 
 namespace Gateway.Tests.Cluster;
 

@@ -1,8 +1,4 @@
-using Gateway.Tests.Support;
 using System.Diagnostics;
-using System.Net;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Gateway.Tests.Cluster;
 

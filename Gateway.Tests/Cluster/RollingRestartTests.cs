@@ -1,11 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Gateway.Tests.Support;
 using Microsoft.AspNetCore.Http;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace Gateway.Tests.Cluster;
 
@@ -14,7 +10,6 @@ namespace Gateway.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class RollingRestartTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private const int Restarting = 2;
 
     [Fact]
@@ -22,10 +17,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
     {
         await using var backend = await TestUpstream.StartAsync(context => context.Response.WriteAsync("ok " + context.Request.Path));
         using var cluster = new LocalCluster(3);
-        cluster.Start(0);
-        cluster.Start(1);
-        cluster.Start(2);
-        for (var i = 0; i < 3; i++) await cluster.WaitReadyAsync(i, StartTimeout);
+        await cluster.StartAllAsync(3);
         await PutAsync(cluster, "/admin/upstreams/backend", $$"""{"endpoints":["{{backend.Url}}"]}""");
         await PutAsync(cluster, "/admin/routes/load", """{"path":"/load/{**rest}","upstream":"backend"}""");
         for (var i = 0; i < 3; i++) await WaitServedAsync(cluster, i, "/load/warm");
@@ -41,7 +33,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
         var exitCode = await Task.Run(() => cluster[Restarting]!.WaitForExit(TimeSpan.FromSeconds(30)));
         var down = load.Snapshot();
         cluster.Start(Restarting);
-        await cluster.WaitReadyAsync(Restarting, StartTimeout);
+        await cluster.WaitReadyAsync(Restarting, LocalCluster.StartTimeout);
         var rejoined = load.Snapshot();
         await Task.Delay(TimeSpan.FromSeconds(2));
         load.Stop();

@@ -11,10 +11,10 @@ public static class ClusterAdmin
     public sealed record Answer(HttpStatusCode Status, string? ETag, string? Propagated, string? RetryAfter, TimeSpan Elapsed, string Body);
 
     /// <summary>Starts nodes 0..n-1 (the seed first) and waits until each is ready.</summary>
-    public static async Task StartAllAsync(this LocalCluster cluster, int count, TimeSpan timeout, params string[] extraArgs)
+    public static async Task StartAllAsync(this LocalCluster cluster, int count, params string[] extraArgs)
     {
         for (var i = 0; i < count; i++) cluster.Start(i, extraArgs);
-        await Task.WhenAll(Enumerable.Range(0, count).Select(i => cluster.WaitReadyAsync(i, timeout)));
+        await Task.WhenAll(Enumerable.Range(0, count).Select(i => cluster.WaitReadyAsync(i, LocalCluster.StartTimeout)));
     }
 
     /// <summary>Sends <paramref name="method"/> <paramref name="path"/> to node <paramref name="node"/>'s admin port and times the answer.</summary>

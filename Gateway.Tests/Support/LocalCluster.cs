@@ -47,6 +47,12 @@ public sealed class LocalCluster : IDisposable
 
         """;
 
+    /// <summary>
+    /// How long a test waits for a node to be ready (joined, Up, in sync): generous, because a node of a loaded 2-core CI
+    /// machine may take tens of seconds to start and join; a healthy one is ready in a few.
+    /// </summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
     /// <summary>False: nodes get no seed list (GATEWAY_SEEDS), for clusters formed by Cluster.Bootstrap.</summary>
     public bool UseSeeds { get; init; } = true;
 

@@ -9,7 +9,9 @@
 # Then it measures propagation: GATEWAY_PROPAGATION_ROUNDS (default 40) route creations through node 0's admin API,
 # each timed from the PUT until every other node's ingress serves the route (polled every 2 ms), and prints p50/p99/max
 # (after one untimed route that warms each ingress's forwarding path), the PUT's own answer time and the slowest rounds.
-# Finally it stops the cluster. Prints the machine load (uptime) and per-core idle time first: another busy process
+# Finally it stops the cluster. GATEWAY_IDLE_FLOOR=1 also starts, beside it and measured in the same window, a bare Akka.NET
+# cluster of as many members (ops/bench/IdleFloor: remoting, cluster, DData, one sharded region, the gateway's Akka
+# timings) to tell Akka's own cost of membership from the gateway's. Prints the machine load (uptime) and per-core idle time first: another busy process
 # makes the numbers meaningless.
 set -euo pipefail
 
@@ -18,6 +20,9 @@ NODES="${1:-3}"
 SECONDS_IDLE="${2:-30}"
 SETTLE="${GATEWAY_IDLE_SETTLE:-20}"
 ROUNDS="${GATEWAY_PROPAGATION_ROUNDS:-40}"
+FLOOR="${GATEWAY_IDLE_FLOOR:-0}"
+FLOOR_DLL="$ROOT/ops/bench/IdleFloor/bin/Release/net10.0/IdleFloor.dll"
+declare -a floor_pids=()
 export GATEWAY_PORT_OFFSET="${GATEWAY_PORT_OFFSET:-500}"
 export GATEWAY_RUN_DIR="${GATEWAY_RUN_DIR:-$(mktemp -d /tmp/gateway-idle-XXXXXX)}"
 TICKS="$(getconf CLK_TCK)"
@@ -42,11 +47,23 @@ idle_percent() {
 }
 
 trap "exit 130" INT TERM
-cleanup() { "$CLUSTER" down "$NODES" >/dev/null 2>&1 || true; }
+cleanup() {
+  "$CLUSTER" down "$NODES" >/dev/null 2>&1 || true
+  local p
+  for p in "${floor_pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+}
 trap cleanup EXIT
 
 echo "machine: $(nproc) cores; $(uptime | sed 's/.*load/load/'); cores idle before start: $(idle_percent)%"
 "$CLUSTER" up "$NODES"
+if [ "$FLOOR" = 1 ]; then
+  [ -f "$FLOOR_DLL" ] || dotnet build "$ROOT/ops/bench/IdleFloor/IdleFloor.csproj" -c Release -v quiet --nologo >/dev/null
+  floor_base=$(( 5100 + GATEWAY_PORT_OFFSET ))
+  for i in $(seq 0 $((NODES - 1))); do
+    dotnet "$FLOOR_DLL" $(( floor_base + i )) "$floor_base" >"$GATEWAY_RUN_DIR/floor-$i.log" 2>&1 &
+    floor_pids+=($!)
+  done
+fi
 echo "settling ${SETTLE}s..."
 sleep "$SETTLE"
 
@@ -56,6 +73,8 @@ for i in $(seq 0 $((NODES - 1))); do
   before[$i]="$(cpu_ticks "${pids[$i]}")"
   thread_ticks "${pids[$i]}" > "$GATEWAY_RUN_DIR/threads-before-$i"
 done
+declare -a floor_before=()
+for p in "${floor_pids[@]}"; do floor_before+=("$(cpu_ticks "$p")"); done
 echo "measuring ${SECONDS_IDLE}s idle (no traffic)..."
 sleep "$SECONDS_IDLE"
 total=0
@@ -68,6 +87,12 @@ for i in $(seq 0 $((NODES - 1))); do
 done
 awk -v t="$total" -v hz="$TICKS" -v s="$SECONDS_IDLE" -v n="$NODES" \
   'BEGIN { printf "idle mean: %.2f%% of a core per node\n", 100 * t / hz / s / n }'
+if [ "${#floor_pids[@]}" -gt 0 ]; then
+  floor_total=0
+  for k in "${!floor_pids[@]}"; do floor_total=$(( floor_total + $(cpu_ticks "${floor_pids[$k]}") - ${floor_before[$k]} )); done
+  awk -v t="$floor_total" -v hz="$TICKS" -v s="$SECONDS_IDLE" -v n="${#floor_pids[@]}" \
+    'BEGIN { printf "bare Akka.NET member (IdleFloor), same window: %.2f%% of a core per node\n", 100 * t / hz / s / n }'
+fi
 # Where it goes: CPU by thread name, summed over the nodes (threads that started during the window count from zero).
 for i in $(seq 0 $((NODES - 1))); do
   thread_ticks "${pids[$i]}" | awk 'NR == FNR { b[$1] = $3; next } { print $2, $3 - ($1 in b ? b[$1] : 0) }' \
