@@ -59,8 +59,7 @@ internal sealed partial class ForwardStep : IRequestStep
     private string FailedDetail { get; }
 
     /// <inheritdoc />
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<StepOutcome> InvokeAsync(RequestContext context, StepDelegate next)
+    public ValueTask<StepOutcome> InvokeAsync(RequestContext context, StepDelegate next)
     {
         var http = context.Http;
         context.TraceParent ??= RequestIdentity.TraceParent(http.Request);
@@ -69,11 +68,31 @@ internal sealed partial class ForwardStep : IRequestStep
         if (admission == Admission.Shed)
         {
             proxy.Return();
-            return StepOutcome.Shed(ShedDetail, Upstream.RetryAfterSeconds);
+            return new(StepOutcome.Shed(ShedDetail, Upstream.RetryAfterSeconds));
         }
+        return ForwardAsync(proxy, admission == Admission.Queued);
+    }
 
-        using var span = StartIngressSpan(context);
-        if (admission == Admission.Queued && !await proxy.WaitForAdmissionAsync(http.RequestAborted).ConfigureAwait(false))
+    // The slot goes back, and the pooled request too: nothing refers to it any more.
+    private static StepOutcome Done(ProxyRequest proxy, Activity? ingressSpan, StepOutcome outcome)
+    {
+        proxy.Finish();
+        var http = proxy.Context.Http;
+        if (outcome.Kind == OutcomeKind.Answered && http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted) outcome = StepOutcome.ClientGone;
+        ingressSpan?.SetTag("http.response.status_code", outcome.Status);
+        proxy.Return();
+        return outcome;
+    }
+
+    // One async method, so one state machine per request, for the wait in the queue and every try; pooled, as a forward
+    // always completes asynchronously. Every return of an admitted request goes through Done.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<StepOutcome> ForwardAsync(ProxyRequest proxy, bool queued)
+    {
+        var ctx = proxy.Context;
+        var context = ctx.Http;
+        using var ingressSpan = StartIngressSpan(ctx);
+        if (queued && !await proxy.WaitForAdmissionAsync(context.RequestAborted).ConfigureAwait(false))
         {
             // The client went away while queued: nothing to answer, and the slot is handed straight back. The request
             // may still sit in the queue, so it is not pooled again.
@@ -81,98 +100,87 @@ internal sealed partial class ForwardStep : IRequestStep
             return StepOutcome.ClientGone;
         }
 
-        StepOutcome outcome;
         try
         {
-            outcome = await ForwardWithRetriesAsync(proxy).ConfigureAwait(false);
+            var upstream = Upstream;
+            var retry = upstream.Retry;
+            var retriable = retry.Attempts > 1 && retry.Methods.Contains(context.Request.Method) && HasNoBody(context.Request);
+            upstream.RetryBudget.OnRequest();
+            // No retry starts past the overall timeout, whichever try is running then.
+            var retryDeadline = Stopwatch.GetTimestamp() + (long)(retry.OverallTimeout.TotalSeconds * Stopwatch.Frequency);
+
+            EndpointState? previous = null;
+            var policyTries = 0;
+            // Consistent hashing: the request's key, hashed once for every try (null: no key, or another balancing mode).
+            var key = upstream.HashKey?.Hash(context);
+            for (var attempt = 1; ; attempt++)
+            {
+                var endpoint = Acquire(upstream, previous, proxy.Tried, untriedOnly: false, key, out var ticket);
+                if (endpoint is null)
+                    // Every endpoint is open or unhealthy: answer at once rather than try a connection known to fail.
+                    return Done(proxy, ingressSpan, StepOutcome.Problem(StatusCodes.Status503ServiceUnavailable, "No upstream endpoint available", NoEndpointDetail, upstream.RetryAfterSeconds));
+
+                var mayRetry = retriable && policyTries + 1 < retry.Attempts;
+                proxy.BeginTry(mayRetry, retryDeadline);
+                proxy.Tried |= Bit(upstream, endpoint);
+                ctx.Endpoint = endpoint.DestinationPrefix;
+                ForwarderError error;
+                using var span = GatewayTracing.Source.HasListeners() ? GatewayTracing.Source.StartActivity("upstream", ActivityKind.Client) : null;
+                if (span is not null)
+                {
+                    span.SetTag("server.address", endpoint.DestinationPrefix);
+                    span.SetTag("gateway.attempt", attempt);
+                    proxy.OutgoingTraceParent = GatewayTracing.TraceParentOf(span);
+                }
+                endpoint.Enter();
+                var result = EndpointOutcome.Abandoned;
+                try
+                {
+                    error = await _services.Forwarder.SendAsync(context, endpoint.DestinationPrefix, upstream.Client, Config, proxy).ConfigureAwait(false);
+                    result = error == ForwarderError.None
+                        ? proxy.UpstreamStatus >= 500 ? EndpointOutcome.Failed : EndpointOutcome.Succeeded
+                        : IsClientSide(error) ? EndpointOutcome.Abandoned : EndpointOutcome.Failed;
+                }
+                finally
+                {
+                    endpoint.Exit(ticket, result);
+                }
+                span?.SetTag("http.response.status_code", proxy.UpstreamStatus);
+                if (error != ForwarderError.None) span?.SetStatus(ActivityStatusCode.Error, error.ToString());
+
+                var exception = error == ForwarderError.None ? null : context.Features.Get<IForwarderErrorFeature>()?.Exception;
+                if (result == EndpointOutcome.Failed && error != ForwarderError.None)
+                    _services.Failures.Record(upstream.Name, endpoint.DestinationPrefix, error, exception, ctx.RequestId);
+
+                // Never sent (connection refused...): another endpoint that was not tried yet, for any method, outside the budget.
+                var neverSent = error == ForwarderError.Request && !context.Response.HasStarted && IsNeverSent(exception)
+                    && Stopwatch.GetTimestamp() < retryDeadline && Acquire(upstream, endpoint, proxy.Tried, untriedOnly: true, key, out _) is not null;
+                // A 502/503/504 held back by the transform, or a send that failed before any response byte went out.
+                var again = neverSent || proxy.RetryRequested
+                    || mayRetry && error == ForwarderError.Request && !context.Response.HasStarted
+                        && Stopwatch.GetTimestamp() < retryDeadline && upstream.RetryBudget.TryRetry();
+                if (!again) return Done(proxy, ingressSpan, error == ForwarderError.None ? StepOutcome.Answered(context.Response.StatusCode) : Failed(proxy, error, exception));
+
+                LogRetry(_services.Log, _routeId, endpoint.DestinationPrefix, attempt, error, proxy.UpstreamStatus, ctx.RequestId);
+                GatewayMetrics.Retries.WithLabels(upstream.Name).Inc();
+                context.Response.Clear();
+                previous = endpoint;
+                if (neverSent) continue; // nothing reached the upstream: no backoff, and no try of the policy spent
+                policyTries++;
+                try
+                {
+                    await Task.Delay(retry.JitteredBackoff(), context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Done(proxy, ingressSpan, StepOutcome.ClientGone);
+                }
+            }
         }
-        finally
+        catch
         {
             proxy.Finish();
-        }
-        if (outcome.Kind == OutcomeKind.Answered && http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted) outcome = StepOutcome.ClientGone;
-        span?.SetTag("http.response.status_code", outcome.Status);
-        proxy.Return();
-        return outcome;
-    }
-
-    private async ValueTask<StepOutcome> ForwardWithRetriesAsync(ProxyRequest proxy)
-    {
-        var ctx = proxy.Context;
-        var context = ctx.Http;
-        var upstream = Upstream;
-        var retry = upstream.Retry;
-        var retriable = retry.Attempts > 1 && retry.Methods.Contains(context.Request.Method) && HasNoBody(context.Request);
-        upstream.RetryBudget.OnRequest();
-        // No retry starts past the overall timeout, whichever try is running then.
-        var retryDeadline = Stopwatch.GetTimestamp() + (long)(retry.OverallTimeout.TotalSeconds * Stopwatch.Frequency);
-
-        EndpointState? previous = null;
-        var policyTries = 0;
-        // Consistent hashing: the request's key, hashed once for every try (null: no key, or another balancing mode).
-        var key = upstream.HashKey?.Hash(context);
-        for (var attempt = 1; ; attempt++)
-        {
-            var endpoint = Acquire(upstream, previous, proxy.Tried, untriedOnly: false, key, out var ticket);
-            if (endpoint is null)
-                // Every endpoint is open or unhealthy: answer at once rather than try a connection known to fail.
-                return StepOutcome.Problem(StatusCodes.Status503ServiceUnavailable, "No upstream endpoint available", NoEndpointDetail, upstream.RetryAfterSeconds);
-
-            var mayRetry = retriable && policyTries + 1 < retry.Attempts;
-            proxy.BeginTry(mayRetry, retryDeadline);
-            proxy.Tried |= Bit(upstream, endpoint);
-            ctx.Endpoint = endpoint.DestinationPrefix;
-            ForwarderError error;
-            using var span = GatewayTracing.Source.HasListeners() ? GatewayTracing.Source.StartActivity("upstream", ActivityKind.Client) : null;
-            if (span is not null)
-            {
-                span.SetTag("server.address", endpoint.DestinationPrefix);
-                span.SetTag("gateway.attempt", attempt);
-                proxy.OutgoingTraceParent = GatewayTracing.TraceParentOf(span);
-            }
-            endpoint.Enter();
-            var result = EndpointOutcome.Abandoned;
-            try
-            {
-                error = await _services.Forwarder.SendAsync(context, endpoint.DestinationPrefix, upstream.Client, Config, proxy).ConfigureAwait(false);
-                result = error == ForwarderError.None
-                    ? proxy.UpstreamStatus >= 500 ? EndpointOutcome.Failed : EndpointOutcome.Succeeded
-                    : IsClientSide(error) ? EndpointOutcome.Abandoned : EndpointOutcome.Failed;
-            }
-            finally
-            {
-                endpoint.Exit(ticket, result);
-            }
-            span?.SetTag("http.response.status_code", proxy.UpstreamStatus);
-            if (error != ForwarderError.None) span?.SetStatus(ActivityStatusCode.Error, error.ToString());
-
-            var exception = error == ForwarderError.None ? null : context.Features.Get<IForwarderErrorFeature>()?.Exception;
-            if (result == EndpointOutcome.Failed && error != ForwarderError.None)
-                _services.Failures.Record(upstream.Name, endpoint.DestinationPrefix, error, exception, ctx.RequestId);
-
-            // Never sent (connection refused...): another endpoint that was not tried yet, for any method, outside the budget.
-            var neverSent = error == ForwarderError.Request && !context.Response.HasStarted && IsNeverSent(exception)
-                && Stopwatch.GetTimestamp() < retryDeadline && Acquire(upstream, endpoint, proxy.Tried, untriedOnly: true, key, out _) is not null;
-            // A 502/503/504 held back by the transform, or a send that failed before any response byte went out.
-            var again = neverSent || proxy.RetryRequested
-                || mayRetry && error == ForwarderError.Request && !context.Response.HasStarted
-                    && Stopwatch.GetTimestamp() < retryDeadline && upstream.RetryBudget.TryRetry();
-            if (!again) return error == ForwarderError.None ? StepOutcome.Answered(context.Response.StatusCode) : Failed(proxy, error, exception);
-
-            LogRetry(_services.Log, _routeId, endpoint.DestinationPrefix, attempt, error, proxy.UpstreamStatus, ctx.RequestId);
-            GatewayMetrics.Retries.WithLabels(upstream.Name).Inc();
-            context.Response.Clear();
-            previous = endpoint;
-            if (neverSent) continue; // nothing reached the upstream: no backoff, and no try of the policy spent
-            policyTries++;
-            try
-            {
-                await Task.Delay(retry.JitteredBackoff(), context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return StepOutcome.ClientGone;
-            }
+            throw;
         }
     }
 

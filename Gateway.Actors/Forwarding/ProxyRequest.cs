@@ -25,6 +25,10 @@ internal sealed class ProxyRequest : HttpTransformer
     private CancellationTokenRegistration _abortRegistration;
     private IPAddress? _lastRemote;
     private string? _lastClient;
+    private Uri? _lastUri;
+    private string? _lastPrefix;
+    private string? _lastDestination;
+    private string? _lastQuery;
 
     /// <summary>The request in the chain.</summary>
     public RequestContext Context { get; private set; } = null!;
@@ -153,7 +157,7 @@ internal sealed class ProxyRequest : HttpTransformer
     private void Shape(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix)
     {
         var request = httpContext.Request;
-        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(Context.Destination), request.QueryString);
+        proxyRequest.RequestUri = DestinationUri(destinationPrefix, request.QueryString);
 
         var headers = proxyRequest.Headers;
         // The upstream is addressed by its own name; the client's host travels in X-Forwarded-Host.
@@ -176,6 +180,21 @@ internal sealed class ProxyRequest : HttpTransformer
         headers.TryAddWithoutValidation("traceparent", OutgoingTraceParent ?? Context.TraceParent);
         Step.RequestHeaders.Apply(proxyRequest);
         foreach (var hook in Context.Hooks) hook!.OnRequest(headers);
+    }
+
+    // The pooled object remembers the last destination it built: a request for the same endpoint, path and query (the
+    // common case under load) reuses its Uri, which is immutable, instead of concatenating and parsing a new one.
+    private Uri DestinationUri(string destinationPrefix, QueryString query)
+    {
+        var destination = Context.Destination;
+        if (_lastUri is not null && ReferenceEquals(destinationPrefix, _lastPrefix)
+            && string.Equals(destination, _lastDestination, StringComparison.Ordinal) && string.Equals(query.Value, _lastQuery, StringComparison.Ordinal))
+            return _lastUri;
+        _lastUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(destination), query);
+        _lastPrefix = destinationPrefix;
+        _lastDestination = destination;
+        _lastQuery = query.Value;
+        return _lastUri;
     }
 
     // The pooled object remembers the last client's text form: a busy client's next request formats nothing.

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Actors.Forwarding;
@@ -19,7 +20,29 @@ public static class RequestIdentity
     {
         var given = request.Headers.TraceParent;
         if (given.Count == 1 && given[0] is { } value && IsValidTraceParent(value)) return value;
-        return $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+        return NewTraceParent();
+    }
+
+    // One string for the whole header: random trace and span ids written straight into it as lower-case hex.
+    private static string NewTraceParent()
+    {
+        Span<byte> random = stackalloc byte[24];
+        Random.Shared.NextBytes(random);
+        // All-zero ids are invalid: 2^-128 and 2^-64 away, but cheap to rule out.
+        if (!random[..16].ContainsAnyExcept((byte)0)) random[15] = 1;
+        if (!random[16..].ContainsAnyExcept((byte)0)) random[23] = 1;
+        var ids = (Trace: MemoryMarshal.Read<UInt128>(random), Span: MemoryMarshal.Read<ulong>(random[16..]));
+        return string.Create(55, ids, static (chars, ids) =>
+        {
+            Span<byte> bytes = stackalloc byte[24];
+            MemoryMarshal.Write(bytes, in ids.Trace);
+            MemoryMarshal.Write(bytes[16..], in ids.Span);
+            "00-".CopyTo(chars);
+            Convert.TryToHexStringLower(bytes[..16], chars[3..35], out _);
+            chars[35] = '-';
+            Convert.TryToHexStringLower(bytes[16..], chars[36..52], out _);
+            "-01".CopyTo(chars[52..]);
+        });
     }
 
     /// <summary>The trace id (32 hex) inside a traceparent.</summary>

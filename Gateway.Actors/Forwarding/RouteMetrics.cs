@@ -8,6 +8,11 @@ public sealed class RouteMetrics
     private readonly Counter.Child[] _byClass;
     private readonly Histogram.Child _duration;
     private readonly RequestStats _recent;
+    private readonly string _routeId;
+    private readonly string _upstream;
+    // Refusals are rare: their series are resolved at the first one (so none shows before it), then kept.
+    private Counter.Child? _rateLimited;
+    private Counter.Child? _shed;
 
     /// <summary>Resolves the children for <paramref name="routeId"/> on <paramref name="upstream"/>.</summary>
     /// <param name="routeId">The route.</param>
@@ -20,7 +25,15 @@ public sealed class RouteMetrics
             .Select(c => GatewayMetrics.Requests.WithLabels(routeId, upstream, c == 0 ? "other" : $"{c}xx"))
             .ToArray();
         _duration = GatewayMetrics.Duration.WithLabels(routeId);
+        _routeId = routeId;
+        _upstream = upstream;
     }
+
+    /// <summary>Counts a request refused by the route's rate limit.</summary>
+    public void RecordRateLimited() => (_rateLimited ??= GatewayMetrics.RateLimited.WithLabels(_routeId)).Inc();
+
+    /// <summary>Counts a request shed because the route's upstream queue was full.</summary>
+    public void RecordShed() => (_shed ??= GatewayMetrics.Shed.WithLabels(_upstream)).Inc();
 
     /// <summary>Records one answered request.</summary>
     public void Record(int status, long startTimestamp)

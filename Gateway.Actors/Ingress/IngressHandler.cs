@@ -47,7 +47,7 @@ internal sealed class IngressHandler
         _strip?.Apply(request.Headers);
         var table = _table.Current;
         Span<Range> captures = table.MaxCaptureCount <= MaxCaptures ? stackalloc Range[MaxCaptures] : new Range[table.MaxCaptureCount];
-        var result = table.TryMatch(request.Host.Host, request.Method, path, request, captures, out var match);
+        var result = table.TryMatch(HostOf(request), request.Method, path, request, captures, out var match);
         if (result == RouteLookupResult.MethodNotAllowed && FindPreflightRoute(table, context, path) is { } preflight)
             return RunAsync(preflight, Rent(context, path, "", start));
         if (result != RouteLookupResult.Matched) return NotMatchedAsync(context, table, result, path, start);
@@ -125,6 +125,21 @@ internal sealed class IngressHandler
         var method = request.Headers.AccessControlRequestMethod.ToString();
         return table.TryMatch(request.Host.Host, method, path, request, captures, out var match) == RouteLookupResult.Matched
             && match.Value.HasCors ? match.Value : null;
+    }
+
+    // The Host header without its port. Each thread remembers the last header value it split: Kestrel hands a connection's
+    // unchanged Host value back as the same string, so a busy client's next request allocates no host string.
+    [ThreadStatic] private static string? _lastHostHeader;
+    [ThreadStatic] private static string? _lastHost;
+
+    private static string HostOf(HttpRequest request)
+    {
+        var header = request.Host.Value;
+        if (header is not null && _lastHost is not null && string.Equals(header, _lastHostHeader, StringComparison.Ordinal)) return _lastHost;
+        var host = request.Host.Host;
+        _lastHostHeader = header;
+        _lastHost = host;
+        return host;
     }
 
     private static bool HasEncodedSlash(string path) =>

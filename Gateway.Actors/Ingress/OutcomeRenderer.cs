@@ -35,8 +35,8 @@ internal sealed class OutcomeRenderer(IAccessLog accessLog)
         }
         else
         {
-            if (outcome.Kind == OutcomeKind.RateLimited) GatewayMetrics.RateLimited.WithLabels(route.Id).Inc();
-            else if (outcome.Kind == OutcomeKind.Shed) GatewayMetrics.Shed.WithLabels(route.Upstream.Name).Inc();
+            if (outcome.Kind == OutcomeKind.RateLimited) route.Metrics.RecordRateLimited();
+            else if (outcome.Kind == OutcomeKind.Shed) route.Metrics.RecordShed();
             route.Metrics.Record(outcome.Status, context.Start);
         }
 

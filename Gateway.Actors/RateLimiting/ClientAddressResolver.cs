@@ -24,8 +24,19 @@ public sealed class ClientAddressResolver(IReadOnlyList<IPNetwork> trustedProxie
         return new ClientAddressResolver(networks);
     }
 
+    // Each thread remembers the last address it formatted: a busy client's next request formats nothing.
+    [ThreadStatic] private static IPAddress? _lastAddress;
+    [ThreadStatic] private static string? _lastText;
+
     /// <summary>The client address as text.</summary>
-    public string Resolve(HttpContext context) => ResolveAddress(context)?.ToString() ?? "unknown";
+    public string Resolve(HttpContext context)
+    {
+        var address = ResolveAddress(context);
+        if (address is null) return "unknown";
+        if (_lastText is not null && address.Equals(_lastAddress)) return _lastText;
+        _lastAddress = address;
+        return _lastText = address.ToString();
+    }
 
     /// <summary>The client address (IPv4-mapped addresses as IPv4), or null when the connection has none.</summary>
     public IPAddress? ResolveAddress(HttpContext context)

@@ -20,7 +20,16 @@ internal static class RateLimitKeys
     public static void SetHeaders(IHeaderDictionary headers, string limit, long remaining, string reset)
     {
         headers["RateLimit-Limit"] = limit;
-        headers["RateLimit-Remaining"] = Math.Max(0, remaining).ToString(CultureInfo.InvariantCulture);
+        headers["RateLimit-Remaining"] = Text(Math.Max(0, remaining));
         headers["RateLimit-Reset"] = reset;
+    }
+
+    // Remaining counts of typical limits are small: their text is formatted once per process, not per request.
+    private static readonly string?[] SmallNumbers = new string?[1024];
+
+    private static string Text(long value)
+    {
+        if (value >= SmallNumbers.Length) return value.ToString(CultureInfo.InvariantCulture);
+        return SmallNumbers[value] ??= value.ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -41,23 +41,27 @@ public sealed class RouteRateLimiter : IRouteRateLimiter
         _claim = RateLimitKeys.ClaimOf(definition.Key);
         _limitValue = definition.Limit.ToString(CultureInfo.InvariantCulture);
         _resetValue = Math.Max(1, (int)Math.Ceiling(definition.Period.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        _limiter = definition.Algorithm == "sliding-window"
-            ? PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
+        // One factory per route, handed to every partition lookup: RateLimitPartition.GetTokenBucketLimiter would allocate
+        // two closures per call, and the limiter looks its partition up twice per request. As that helper does, the
+        // partition's limiter does not replenish itself: the partitioned limiter's own timer replenishes them all.
+        Func<string, RateLimiter> create = definition.Algorithm == "sliding-window"
+            ? _ => new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
             {
                 PermitLimit = definition.Limit,
                 Window = definition.Period,
                 SegmentsPerWindow = 10,
                 QueueLimit = 0,
-                AutoReplenishment = true,
-            }))
-            : PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                AutoReplenishment = false,
+            })
+            : _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
             {
                 TokenLimit = definition.Burst ?? definition.Limit,
                 TokensPerPeriod = definition.Limit,
                 ReplenishmentPeriod = definition.Period,
                 QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+                AutoReplenishment = false,
+            });
+        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.Get(key, create));
     }
 
     /// <inheritdoc />
