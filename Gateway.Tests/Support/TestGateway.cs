@@ -56,9 +56,11 @@ public sealed class TestGateway : IAsyncDisposable
     public static async Task<TestGateway> StartAsync(string gatewayHocon, TimeProvider? time = null, bool waitUntilReady = true)
     {
         var data = Path.Combine(Path.GetTempPath(), "gateway-test-" + Guid.NewGuid().ToString("N"));
-        var ingress = FreePort.Next();
+        // The ingress listeners bind only once the node is ready (a second or more after start): from below the ephemeral
+        // range, or an outgoing connection of another test may take the port meanwhile ("Address already in use").
+        var ingress = FreePort.NextStable();
         var admin = FreePort.Next();
-        var h2c = FreePort.Next();
+        var h2c = FreePort.NextStable();
         var ops = FreePort.Next();
         var node = ConfigurationFactory.ParseString($$"""
             gateway {
