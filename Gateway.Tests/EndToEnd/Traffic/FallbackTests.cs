@@ -82,11 +82,14 @@ public sealed class FallbackTests
               { id = other, path = "/status/{code}", upstream = tiny, fallback = { status = 203, body = "busy", on = [ shed ] } }
             ]
             """);
-        // One in flight (seen by the upstream) and the one wait the pipeline allows; the next is shed. The probes start
-        // only once the first is in flight, so that no probe takes its place.
+        // One in flight (seen by the upstream) and the one wait the pipeline allows; the next is shed. Three more slow
+        // requests after the first is in flight: one takes the wait and the others are shed at once, so when the first of
+        // them answers the wait is taken, and no probe can take it (a probe that did would wait 3 s and pass unshed).
         var first = gateway.Client.GetAsync("/slow/3000");
         await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref slowArrived) == 1), TimeSpan.FromSeconds(10));
-        var busy = Task.WhenAll(first, gateway.Client.GetAsync("/slow/3000"));
+        var waiting = Enumerable.Range(0, 3).Select(_ => gateway.Client.GetAsync("/slow/3000")).ToList();
+        await Task.WhenAny(waiting);
+        var busy = Task.WhenAll(waiting.Append(first));
         var seen = new List<string>();
         await Eventually.TrueAsync(async () =>
         {
