@@ -69,8 +69,6 @@ public sealed class TestGateway : IAsyncDisposable
               ops { hostname = "127.0.0.1", port = {{ops}} }
               logging.level = Warning
               data-directory = "{{data.Replace("\\", "/")}}"
-              # No warm-up pass (2 s before the ingress opens) in the many in-process nodes; IngressWarmupTests set their own.
-              warm-up.duration = 0s
               {{gatewayHocon}}
             }
             akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }

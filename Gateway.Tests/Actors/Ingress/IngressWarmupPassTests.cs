@@ -40,7 +40,7 @@ public sealed class IngressWarmupPassTests
     [Fact]
     public void Settings_Defaults_ArePinned()
     {
-        Assert.Equal(new WarmupSettings(TimeSpan.FromSeconds(2), 50, TimeSpan.FromMilliseconds(100)), WarmupSettings.FromConfig(GatewayDefaults.Config));
+        Assert.Equal(new WarmupSettings(TimeSpan.Zero, 50, TimeSpan.FromMilliseconds(100)), WarmupSettings.FromConfig(GatewayDefaults.Config));
     }
 
     private static IngressWarmup New(WarmupSettings settings)
