@@ -58,55 +58,9 @@ for v in ROUNDS DURATION WARMUP_CYCLES WARMUP_LOAD WARMUP_IDLE CONNECTIONS READY
 done
 for tool in wrk nginx curl taskset ss; do command -v "$tool" >/dev/null || die "$tool not found (ops/bench/run.sh installs it)"; done
 
-RUNDIR=$(mktemp -d /tmp/gateway-alloc.XXXXXX)
-declare -a STARTED_PIDS=()
-SUCCESS=0
-
-stop_pid() {
-  local pid=$1
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-  local pid
-  for pid in "${STARTED_PIDS[@]}"; do stop_pid "$pid"; done
-  if [[ $SUCCESS == 1 && $KEEP_RUNDIR != 1 ]]; then rm -rf "$RUNDIR"; else log "configs and logs kept in $RUNDIR"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-declare -a PICKED_PORTS=()
-pick_port() {
-  local port
-  for _ in $(seq 200); do
-    port=$(( 20000 + RANDOM % 30000 ))
-    [[ " ${PICKED_PORTS[*]} " == *" $port "* ]] && continue
-    if [[ -z $(ss -Htan "( sport = :$port )" 2>/dev/null) ]]; then
-      PICKED_PORTS+=("$port")
-      echo "$port"
-      return 0
-    fi
-  done
-  die "no free port found on 127.0.0.1"
-}
-
-wait_for_200() {
-  local name=$1 url=$2 pid=$3 logfile=$4 deadline code
-  deadline=$(( SECONDS + READY_TIMEOUT ))
-  while (( SECONDS < deadline )); do
-    kill -0 "$pid" 2>/dev/null || { tail -n 30 "$logfile" >&2; die "$name exited before it was ready"; }
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
-    [[ $code == 200 ]] && return 0
-    sleep 0.5
-  done
-  tail -n 30 "$logfile" >&2
-  die "$name not ready after ${READY_TIMEOUT}s ($url answered '${code:-nothing}')"
-}
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init alloc
 
 # Total bytes the gateway process has allocated so far, from its /metrics.
 allocated() {

@@ -69,35 +69,9 @@ for tool in wrk nginx curl taskset ss dotnet; do command -v "$tool" >/dev/null |
 
 SLICES=$(( DURATION / SLICE ))
 STEADY_SLICES=$(( STEADY / SLICE ))
-RUNDIR=$(mktemp -d /tmp/gateway-coldstart.XXXXXX)
-declare -a STARTED_PIDS=()
-SUCCESS=0
-
-stop_pid() {
-  local pid=$1
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-  local pid
-  for pid in "${STARTED_PIDS[@]}"; do stop_pid "$pid"; done
-  if [[ $SUCCESS == 1 && $KEEP_RUNDIR != 1 ]]; then rm -rf "$RUNDIR"; else log "configs and process logs kept in $RUNDIR"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-declare -a PICKED_PORTS=()
-pick_port() {
-  local port
-  for _ in $(seq 200); do
-    port=$(( 20000 + RANDOM % 30000 ))
-    [[ " ${PICKED_PORTS[*]} " == *" $port "* ]] && continue
-    if [[ -z $(ss -Htan "( sport = :$port )" 2>/dev/null) ]]; then PICKED_PORTS+=("$port"); echo "$port"; return 0; fi
-  done
-  die "no free port found on 127.0.0.1"
-}
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init coldstart
 
 now_ms() { date +%s%3N; }
 

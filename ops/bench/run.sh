@@ -78,65 +78,9 @@ done
 
 # ---------------------------------------------------------------- processes and cleanup
 
-RUNDIR=$(mktemp -d /tmp/gateway-bench.XXXXXX)
-declare -a STARTED_PIDS=()
-SUCCESS=0
-
-cleanup() {
-  local pid
-  for pid in "${STARTED_PIDS[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${STARTED_PIDS[@]}"; do
-    for _ in $(seq 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  if [[ $SUCCESS == 1 && $KEEP_RUNDIR != 1 ]]; then
-    rm -rf "$RUNDIR"
-  else
-    log "configs and process logs kept in $RUNDIR"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# A free TCP port on 127.0.0.1 that this run has not handed out yet.
-declare -a PICKED_PORTS=()
-pick_port() {
-  local port
-  for _ in $(seq 200); do
-    port=$(( 20000 + RANDOM % 30000 ))
-    [[ " ${PICKED_PORTS[*]} " == *" $port "* ]] && continue
-    if [[ -z $(ss -Htan "( sport = :$port )" 2>/dev/null) ]]; then
-      PICKED_PORTS+=("$port")
-      echo "$port"
-      return 0
-    fi
-  done
-  die "no free port found on 127.0.0.1"
-}
-
-# Polls URL until it answers 200, for at most READY_TIMEOUT seconds; fails early if PID died.
-wait_for_200() {
-  local name=$1 url=$2 pid=$3 logfile=$4 deadline code
-  deadline=$(( SECONDS + READY_TIMEOUT ))
-  while (( SECONDS < deadline )); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "$name exited before it was ready; last lines of $logfile:"
-      tail -n 30 "$logfile" >&2 || true
-      die "$name did not start"
-    fi
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
-    [[ $code == 200 ]] && return 0
-    sleep 0.5
-  done
-  log "$name not ready after ${READY_TIMEOUT}s ($url last answered '${code:-nothing}'); last lines of $logfile:"
-  tail -n 30 "$logfile" >&2 || true
-  die "$name not ready"
-}
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init bench
 
 # ---------------------------------------------------------------- tools
 

@@ -1,0 +1,58 @@
+# Shared by the load scripts in ops/bench (run.sh, alloc.sh, coldstart.sh, memory.sh): the run directory, the
+# processes a script starts (each stopped by PID when it exits), free ports and readiness polling.
+# Source it after defining log and die and setting KEEP_RUNDIR and READY_TIMEOUT, then call bench_init NAME.
+
+# Creates RUNDIR (/tmp/gateway-NAME.XXXXXX) and sets the traps that stop every started process on exit. A script adds
+# each PID it starts to STARTED_PIDS and sets SUCCESS=1 at its end (the run directory is then removed unless KEEP_RUNDIR=1).
+bench_init() {
+  RUNDIR=$(mktemp -d "/tmp/gateway-$1.XXXXXX")
+  STARTED_PIDS=()
+  SUCCESS=0
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+# SIGTERM, up to 15 s to exit (a draining gateway), then SIGKILL.
+stop_pid() {
+  local pid=$1
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+bench_cleanup() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do stop_pid "$pid"; done
+  if [[ $SUCCESS == 1 && $KEEP_RUNDIR != 1 ]]; then rm -rf "$RUNDIR"; else log "configs and process logs kept in $RUNDIR"; fi
+}
+
+# A free TCP port on 127.0.0.1 that this run has not handed out yet.
+PICKED_PORTS=()
+pick_port() {
+  local port
+  for _ in $(seq 200); do
+    port=$(( 20000 + RANDOM % 30000 ))
+    [[ " ${PICKED_PORTS[*]} " == *" $port "* ]] && continue
+    if [[ -z $(ss -Htan "( sport = :$port )" 2>/dev/null) ]]; then PICKED_PORTS+=("$port"); echo "$port"; return 0; fi
+  done
+  die "no free port found on 127.0.0.1"
+}
+
+# Polls URL until it answers 200, for at most READY_TIMEOUT seconds; fails early if PID died (wait_for_200 NAME URL PID LOG).
+wait_for_200() {
+  local name=$1 url=$2 pid=$3 logfile=$4 deadline code
+  deadline=$(( SECONDS + READY_TIMEOUT ))
+  while (( SECONDS < deadline )); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$name exited before it was ready; last lines of $logfile:"
+      tail -n 30 "$logfile" >&2 || true
+      die "$name did not start"
+    fi
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
+    [[ $code == 200 ]] && return 0
+    sleep 0.5
+  done
+  log "$name not ready after ${READY_TIMEOUT}s ($url last answered '${code:-nothing}'); last lines of $logfile:"
+  tail -n 30 "$logfile" >&2 || true
+  die "$name not ready"
+}
