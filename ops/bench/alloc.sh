@@ -13,8 +13,8 @@
 #
 # Environment (all optional):
 #   TARGETS="plain policies"   plain: route /{**rest} without a policy; policies: the same route with a rate limit that
-#                              is never reached, an active health check, the breaker (on by default), metrics and the
-#                              access log sampled at 1% (to a file)
+#                              is never reached, an active health check, the breaker, metrics and the access log
+#                              sampled at 1% (to a file): policies.sh, the same as run.sh's gateway-policies
 #   GATEWAY_DLL=...            the build to measure (default: this checkout's Release Gateway.Node.dll); for another
 #                              commit: git worktree add /tmp/x SHA, build it there, point GATEWAY_DLL at its dll
 #   ROUNDS=3 DURATION=10       measured rounds per target, seconds of wrk load each
@@ -58,6 +58,8 @@ for v in ROUNDS DURATION WARMUP_CYCLES WARMUP_LOAD WARMUP_IDLE CONNECTIONS READY
 done
 for tool in wrk nginx curl taskset ss; do command -v "$tool" >/dev/null || die "$tool not found (ops/bench/run.sh installs it)"; done
 
+# shellcheck source=policies.sh
+source "$BENCH_DIR/policies.sh"
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init alloc
@@ -84,11 +86,7 @@ if [[ $SKIP_BUILD != 1 ]]; then
 fi
 [[ -f $GATEWAY_DLL ]] || die "missing $GATEWAY_DLL"
 
-NGINX_PORT=$(pick_port)
-sed -e "s#@PORT@#$NGINX_PORT#g" -e "s#@RUNDIR@#$RUNDIR#g" "$BENCH_DIR/nginx.conf.template" >"$RUNDIR/nginx.conf"
-taskset -c "$LOAD_CPU" nginx -p "$RUNDIR" -e "$RUNDIR/nginx-error.log" -c "$RUNDIR/nginx.conf" >"$RUNDIR/nginx.out" 2>&1 &
-NGINX_PID=$!
-STARTED_PIDS+=("$NGINX_PID")
+start_nginx_upstream
 wait_for_200 nginx "http://127.0.0.1:$NGINX_PORT$URL_PATH" "$NGINX_PID" "$RUNDIR/nginx-error.log"
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -100,9 +98,9 @@ for t in $TARGETS; do
   admin=$(pick_port)
   extra="" route_extra="" upstream_extra=""
   if [[ $t == policies ]]; then
-    extra="access-log { enabled = on, sample-rate = 0.01, path = \"$RUNDIR/access.log\" }"
-    route_extra=", rate-limit { limit = 1000000000, period = 1s }"
-    upstream_extra=", health-check { path = \"$URL_PATH\" }"
+    extra=$(policies_node_hocon alloc)
+    route_extra=", $POLICIES_ROUTE_HOCON"
+    upstream_extra=", $POLICIES_UPSTREAM_HOCON"
   fi
   cat >"$RUNDIR/$t.conf" <<EOF
 gateway {

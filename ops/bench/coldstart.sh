@@ -145,11 +145,7 @@ if [[ $R2R == 1 ]]; then
   [[ " $VARIANTS " == *" r2r "* ]] || VARIANTS+=" r2r"
 fi
 
-NGINX_PORT=$(pick_port)
-sed -e "s#@PORT@#$NGINX_PORT#g" -e "s#@RUNDIR@#$RUNDIR#g" "$BENCH_DIR/nginx.conf.template" >"$RUNDIR/nginx.conf"
-taskset -c "$LOAD_CPU" nginx -p "$RUNDIR" -e "$RUNDIR/nginx-error.log" -c "$RUNDIR/nginx.conf" >"$RUNDIR/nginx.out" 2>&1 &
-NGINX_PID=$!
-STARTED_PIDS+=("$NGINX_PID")
+start_nginx_upstream
 wait_open nginx "http://127.0.0.1:$NGINX_PORT$URL_PATH" "$NGINX_PID" "$RUNDIR/nginx-error.log" >/dev/null
 
 read -r IDLE0 IDLE1 <<<"$(core_idle)"

@@ -1,6 +1,7 @@
 # Shared by the load scripts in ops/bench (run.sh, alloc.sh, coldstart.sh, memory.sh): the run directory, the
 # processes a script starts (each stopped by PID when it exits), free ports and readiness polling.
-# Source it after defining log and die and setting KEEP_RUNDIR and READY_TIMEOUT, then call bench_init NAME.
+# Source it after defining log and die and setting BENCH_DIR, LOAD_CPU, KEEP_RUNDIR and READY_TIMEOUT, then call
+# bench_init NAME.
 
 # Creates RUNDIR (/tmp/gateway-NAME.XXXXXX) and sets the traps that stop every started process on exit. A script adds
 # each PID it starts to STARTED_PIDS and sets SUCCESS=1 at its end (the run directory is then removed unless KEEP_RUNDIR=1).
@@ -36,6 +37,16 @@ pick_port() {
     if [[ -z $(ss -Htan "( sport = :$port )" 2>/dev/null) ]]; then PICKED_PORTS+=("$port"); echo "$port"; return 0; fi
   done
   die "no free port found on 127.0.0.1"
+}
+
+# The nginx upstream (nginx.conf.template: 200 {"message":"pong"} on every path, one worker) on a free port, pinned to
+# LOAD_CPU with the load generator; sets NGINX_PORT and NGINX_PID. The caller waits for it to answer.
+start_nginx_upstream() {
+  NGINX_PORT=$(pick_port)
+  sed -e "s#@PORT@#$NGINX_PORT#g" -e "s#@RUNDIR@#$RUNDIR#g" "$BENCH_DIR/nginx.conf.template" >"$RUNDIR/nginx.conf"
+  taskset -c "$LOAD_CPU" nginx -p "$RUNDIR" -e "$RUNDIR/nginx-error.log" -c "$RUNDIR/nginx.conf" >"$RUNDIR/nginx.out" 2>&1 &
+  NGINX_PID=$!
+  STARTED_PIDS+=("$NGINX_PID")
 }
 
 # Polls URL until it answers 200, for at most READY_TIMEOUT seconds; fails early if PID died (wait_for_200 NAME URL PID LOG).

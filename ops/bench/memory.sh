@@ -201,11 +201,7 @@ rps_of() { awk '/^Requests\/sec:/ { printf "%.0f\n", $2 }' "$1"; }
 
 # ---------------------------------------------------------------- nginx (the upstream, one for the whole run)
 
-NGINX_PORT=$(pick_port)
-sed -e "s#@PORT@#$NGINX_PORT#g" -e "s#@RUNDIR@#$RUNDIR#g" "$BENCH_DIR/nginx.conf.template" >"$RUNDIR/nginx.conf"
-taskset -c "$LOAD_CPU" nginx -p "$RUNDIR" -e "$RUNDIR/nginx-error.log" -c "$RUNDIR/nginx.conf" >"$RUNDIR/nginx.out" 2>&1 &
-NGINX_PID=$!
-STARTED_PIDS+=("$NGINX_PID")
+start_nginx_upstream
 wait_for_200 nginx "http://127.0.0.1:$NGINX_PORT/ping" "$NGINX_PID" "$RUNDIR/nginx-error.log"
 
 # ---------------------------------------------------------------- one lever

@@ -271,17 +271,11 @@ declare -A URL=() PID=()
 NGINX_PORT=""
 
 start_nginx() {
-  local port
-  port=$(pick_port)
-  sed -e "s#@PORT@#$port#g" -e "s#@RUNDIR@#$RUNDIR#g" "$BENCH_DIR/nginx.conf.template" >"$RUNDIR/nginx.conf"
-  taskset -c "$LOAD_CPU" nginx -p "$RUNDIR" -e "$RUNDIR/nginx-error.log" -c "$RUNDIR/nginx.conf" \
-    >"$RUNDIR/nginx.out" 2>&1 &
-  PID[direct]=$!
-  STARTED_PIDS+=("${PID[direct]}")
-  NGINX_PORT=$port
-  URL[direct]="http://127.0.0.1:$port$URL_PATH"
+  start_nginx_upstream
+  PID[direct]=$NGINX_PID
+  URL[direct]="http://127.0.0.1:$NGINX_PORT$URL_PATH"
   wait_for_200 nginx "${URL[direct]}" "${PID[direct]}" "$RUNDIR/nginx-error.log"
-  log "nginx upstream on 127.0.0.1:$port (CPU $LOAD_CPU, pid ${PID[direct]})"
+  log "nginx upstream on 127.0.0.1:$NGINX_PORT (CPU $LOAD_CPU, pid ${PID[direct]})"
 }
 
 start_yarp() {

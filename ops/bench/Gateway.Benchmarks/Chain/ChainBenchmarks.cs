@@ -47,7 +47,7 @@ public class ChainBenchmarks
         var forwarding = new ForwardingServices(services.GetRequiredService<IHttpForwarder>(), NullLogger<ForwardStep>.Instance, _failures);
 
         var plain = new RouteDefinition { Id = "plain", Path = "/plain/{**rest}", Upstream = "memory" };
-        _plain = Handler(new CompiledRoute(plain, PathTemplate.Parse(plain.Path), upstream, forwarding: forwarding), new NoAccessLog());
+        _plain = Handler(new CompiledRoute(plain, PathTemplate.Parse(plain.Path), upstream, forwarding: forwarding), NoAccessLog.Instance);
 
         var policies = new RouteDefinition
         {
