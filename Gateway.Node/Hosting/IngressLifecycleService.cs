@@ -89,7 +89,7 @@ internal sealed partial class IngressLifecycleService(DrainState state, IngressC
             // Before the ingress opens (and /readyz turns 200): the request path, compiled against an in-memory upstream.
             var warmup = services.GetRequiredService<IngressWarmup>();
             var sent = await warmup.RunAsync(stopping).ConfigureAwait(false);
-            LogWarmedUp(logger, sent, warmup.Elapsed.TotalMilliseconds, warmup.Failed);
+            if (warmup.Settings.Duration > TimeSpan.Zero) LogWarmedUp(logger, sent, warmup.Elapsed.TotalMilliseconds, warmup.Failed);
             await ingress.OpenAsync(stopping).ConfigureAwait(false);
             LogOpen(logger);
         }
