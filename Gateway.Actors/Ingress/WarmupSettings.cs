@@ -9,9 +9,14 @@ namespace Gateway.Actors.Ingress;
 public sealed record WarmupSettings(TimeSpan Duration, int Batch, TimeSpan Pause)
 {
     /// <summary>Reads the settings from the node's config.</summary>
+    /// <exception cref="ConfigurationException">A duration or pause that is not a duration, or a batch below 1 with the pass on.</exception>
     public static WarmupSettings FromConfig(Config config)
     {
-        var c = config.GetConfig("gateway.warm-up");
-        return new WarmupSettings(c.GetTimeSpan("duration"), c.GetInt("batch"), c.GetTimeSpan("pause"));
+        const string At = "gateway.warm-up";
+        var c = config.GetConfig(At);
+        var settings = new WarmupSettings(ConfigDurations.Get(c, At, "duration"), c.GetInt("batch"), ConfigDurations.Get(c, At, "pause"));
+        if (settings.Duration > TimeSpan.Zero && settings.Batch < 1)
+            throw new ConfigurationException("gateway.warm-up.batch: must be at least 1 when the pass is on");
+        return settings;
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Configuration;
+using Gateway.Actors;
 using Serilog.Events;
 
 namespace Gateway.Node.Configuration;
@@ -20,19 +21,6 @@ public sealed record NodeSettings(
     IngressLimits Limits,
     TimeSpan DrainTimeout)
 {
-    // Akka's HOCON reader throws FormatException for a duration it cannot read (e.g. "-1s"): name the key instead.
-    private static TimeSpan DrainTimeoutOf(Config gateway)
-    {
-        try
-        {
-            return gateway.GetTimeSpan("shutdown.drain-timeout");
-        }
-        catch (FormatException)
-        {
-            throw new ConfigurationException($"gateway.shutdown.drain-timeout: '{gateway.GetString("shutdown.drain-timeout")}' is not a duration such as 30s");
-        }
-    }
-
     /// <summary>Reads the settings from the node's layered config.</summary>
     /// <exception cref="ConfigurationException">A value is invalid, e.g. a non-loopback admin bind without a token.</exception>
     public static NodeSettings FromConfig(Config config)
@@ -55,7 +43,7 @@ public sealed record NodeSettings(
             g.GetBoolean("logging.json"),
             config.GetStringList("akka.cluster.seed-nodes").Count > 0,
             IngressLimits.FromConfig(g.GetConfig("ingress.limits")),
-            DrainTimeoutOf(g));
+            ConfigDurations.Get(g, "gateway", "shutdown.drain-timeout"));
 
         if (settings.DrainTimeout < TimeSpan.Zero)
             throw new ConfigurationException($"gateway.shutdown.drain-timeout: {settings.DrainTimeout} is negative");

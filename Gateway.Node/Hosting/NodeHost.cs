@@ -78,7 +78,8 @@ public static class NodeHost
         builder.Services.AddSingleton(sp => UpstreamFailureLog.FromConfig(config, sp.GetRequiredService<ILogger<UpstreamFailureLog>>()));
         builder.Services.AddSingleton<ForwardingServices>();
         builder.Services.AddSingleton<IngressHandler>();
-        builder.Services.AddSingleton(sp => new IngressWarmup(WarmupSettings.FromConfig(config),
+        var warmup = WarmupSettings.FromConfig(config); // read here: a bad value stops the start with its field path (exit 2)
+        builder.Services.AddSingleton(sp => new IngressWarmup(warmup,
             sp.GetRequiredService<Yarp.ReverseProxy.Forwarder.IHttpForwarder>(), defaults));
         builder.Services.AddSingleton(Observability.SerilogAccessLog.FromConfig(config));
         builder.Services.AddGatewayTracing(config);

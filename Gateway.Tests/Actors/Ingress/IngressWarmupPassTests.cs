@@ -43,6 +43,17 @@ public sealed class IngressWarmupPassTests
         Assert.Equal(new WarmupSettings(TimeSpan.Zero, 50, TimeSpan.FromMilliseconds(100)), WarmupSettings.FromConfig(GatewayDefaults.Config));
     }
 
+    [Theory]
+    [InlineData("duration = -1s", "gateway.warm-up.duration")]
+    [InlineData("pause = -5ms", "gateway.warm-up.pause")]
+    [InlineData("duration = 2s, batch = 0", "gateway.warm-up.batch")]
+    public void Settings_BadValue_IsRefusedWithItsField(string hocon, string field)
+    {
+        var config = Akka.Configuration.ConfigurationFactory.ParseString("gateway.warm-up { " + hocon + " }").WithFallback(GatewayDefaults.Config);
+        var error = Assert.Throws<Akka.Configuration.ConfigurationException>(() => WarmupSettings.FromConfig(config));
+        Assert.StartsWith(field + ":", error.Message);
+    }
+
     private static IngressWarmup New(WarmupSettings settings)
     {
         var services = new ServiceCollection().AddLogging().AddHttpForwarder().BuildServiceProvider();
