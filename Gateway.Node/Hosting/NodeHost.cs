@@ -61,7 +61,7 @@ public static class NodeHost
         if (errors.Count > 0)
             throw new ConfigurationException("invalid route or upstream definitions:\n  " + string.Join("\n  ", errors));
 
-        MetricsSetup.Configure();
+        MetricsSetup.Configure(config);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         ConfigureLogging(builder, settings, logs);
         var ingressConnections = new IngressConnections([settings.IngressPort, settings.H2cPort, certificate is null ? 0 : tls.Port]);

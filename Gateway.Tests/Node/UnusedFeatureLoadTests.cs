@@ -2,7 +2,8 @@ namespace Gateway.Tests.Node;
 
 /// <summary>
 /// A node pays in memory only for what its config uses (issue 12): with no tracing endpoint, no JWT policy and no MVC,
-/// the process maps none of OpenTelemetry's, IdentityModel's or MVC's assemblies, read from its /proc/PID/maps.
+/// the process maps none of OpenTelemetry's, IdentityModel's or MVC's assemblies, read from its /proc/PID/maps. And in
+/// CPU: .NET's per-request meters are exported (and so recorded per request) only when the config asks for them.
 /// </summary>
 [Trait("Category", "Process")]
 public sealed class UnusedFeatureLoadTests
@@ -17,11 +18,13 @@ public sealed class UnusedFeatureLoadTests
             "--set", "akka.remote.dot-netty.tcp.port=0");
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         await NodeProcessTests.WaitReadyAsync(client, admin, node);
-        // A proxied request and a scrape: the request path and /metrics have run, not only the start-up.
-        using (var response = await client.GetAsync($"http://127.0.0.1:{ingress}/demo/hello"))
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using (var metrics = await client.GetAsync($"http://127.0.0.1:{admin}/metrics"))
-            Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        var metrics = await ScrapeAfterTrafficAsync(client, ingress, admin);
+        Assert.Contains("gateway_requests_total{", metrics);
+        Assert.Contains("system_runtime_dotnet_gc_heap_total_allocated", metrics);
+        Assert.Contains("kestrel_active_connections", metrics);
+        Assert.DoesNotContain("http_client_request_duration", metrics);
+        Assert.DoesNotContain("http_server_request_duration", metrics);
+        Assert.DoesNotContain("memory_pool_rented", metrics);
 
         var maps = await File.ReadAllLinesAsync($"/proc/{node.Process.Id}/maps");
         var mapped = maps.Select(l => Path.GetFileName(l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(5).FirstOrDefault() ?? ""))
@@ -30,5 +33,37 @@ public sealed class UnusedFeatureLoadTests
         Assert.DoesNotContain(mapped, f => f.StartsWith("OpenTelemetry", StringComparison.Ordinal));
         Assert.DoesNotContain(mapped, f => f.StartsWith("Microsoft.IdentityModel", StringComparison.Ordinal));
         Assert.DoesNotContain("Microsoft.AspNetCore.Mvc.Core.dll", mapped);
+    }
+
+    [Fact]
+    public async Task Node_WithDotnetRequestMetersOn_ExportsHttpServerAndClientSeries()
+    {
+        int ingress = FreePort.NextStable(), admin = FreePort.NextStable(), echo = FreePort.NextStable();
+        using var node = NodeProcess.Start(
+            "--set", $"gateway.ingress.port={ingress}", "--set", "gateway.ingress.hostname=127.0.0.1",
+            "--set", $"gateway.admin.port={admin}", "--set", $"gateway.sample.echo-port={echo}",
+            "--set", "akka.remote.dot-netty.tcp.port=0", "--set", "gateway.metrics.dotnet-request-meters=on");
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        await NodeProcessTests.WaitReadyAsync(client, admin, node);
+        var metrics = await ScrapeAfterTrafficAsync(client, ingress, admin);
+        Assert.Contains("http_client_request_duration", metrics);
+        Assert.Contains("http_server_request_duration", metrics);
+        Assert.Contains("gateway_requests_total{", metrics);
+    }
+
+    /// <summary>
+    /// A proxied request, a scrape (which starts prometheus-net's adapters), then a request on a new connection and the
+    /// scrape read: the request path and /metrics have run, and the adapters have seen a request and a connection.
+    /// </summary>
+    private static async Task<string> ScrapeAfterTrafficAsync(HttpClient client, int ingress, int admin)
+    {
+        using (var response = await client.GetAsync($"http://127.0.0.1:{ingress}/demo/hello"))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using (var first = await client.GetAsync($"http://127.0.0.1:{admin}/metrics"))
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using (var other = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        using (var response = await other.GetAsync($"http://127.0.0.1:{ingress}/demo/hello"))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await client.GetStringAsync($"http://127.0.0.1:{admin}/metrics");
     }
 }

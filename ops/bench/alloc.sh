@@ -20,9 +20,15 @@
 #   ROUNDS=3 DURATION=10       measured rounds per target, seconds of wrk load each
 #   WARMUP_CYCLES=4 WARMUP_LOAD=3 WARMUP_IDLE=5
 #   CONNECTIONS=64 URL_PATH=/ping
-#   TRACE_DIR=/tmp/x           after the measured rounds, one more wrk run of DURATION s under
-#                              dotnet-trace collect --profile gc-verbose, saved as TRACE_DIR/TARGET.nettrace (read it with
-#                              dotnet Gateway.Benchmarks.dll alloc-trace FILE REQUESTS)
+#   TRACE_DIR=/tmp/x           after the measured rounds, one more wrk run of DURATION s under a profiler
+#   TRACE_PROFILE=gc-verbose   gc-verbose: dotnet-trace's allocation sampling, saved as TRACE_DIR/TARGET.nettrace (read
+#                              it with dotnet Gateway.Benchmarks.dll alloc-trace FILE REQUESTS);
+#                              perf: CPU samples of the gateway process (perf record -e cpu-clock -g, managed symbols
+#                              from DOTNET_PerfMapEnabled=1 with W^X off, which the node is then started with), saved as
+#                              TRACE_DIR/TARGET.perf.data; the top functions by self and by inclusive CPU time go to
+#                              TRACE_DIR/TARGET.top.txt and stdout. (dotnet-trace's own CPU sampling needs kernel
+#                              user_events on Linux; its thread-time samples count blocked threads, so they are not
+#                              a CPU profile.)
 #   SKIP_BUILD=1               do not build this checkout's gateway (implied when GATEWAY_DLL is set)
 #   KEEP_RUNDIR=1              keep configs, logs and raw wrk output
 set -euo pipefail
@@ -42,6 +48,7 @@ READY_TIMEOUT=${READY_TIMEOUT:-60}
 KEEP_RUNDIR=${KEEP_RUNDIR:-0}
 if [[ -n ${GATEWAY_DLL:-} ]]; then SKIP_BUILD=1; fi
 SKIP_BUILD=${SKIP_BUILD:-0}
+TRACE_PROFILE=${TRACE_PROFILE:-gc-verbose}
 GATEWAY_DLL=${GATEWAY_DLL:-$ROOT/Gateway.Node/bin/Release/net10.0/Gateway.Node.dll}
 
 LOAD_CPU=0
@@ -112,7 +119,11 @@ gateway {
   routes = [ { id = all, path = "/{**rest}", upstream = bench$route_extra } ]
 }
 EOF
-  GATEWAY_DATA_DIR="$RUNDIR/data-$t" GATEWAY_PORT_REMOTE=$(pick_port) GATEWAY_OPS_PORT=0 \
+  # perf resolves JIT-compiled frames from /tmp/perf-PID.map only in anonymous memory: with W^X on, the runtime maps
+  # its code from a memfd, which perf cannot read symbols for, so a profiled node runs with W^X off.
+  perfmap=0 wx=1
+  if [[ $TRACE_PROFILE == perf ]]; then perfmap=1 wx=0; fi
+  DOTNET_PerfMapEnabled=$perfmap DOTNET_EnableWriteXorExecute=$wx GATEWAY_DATA_DIR="$RUNDIR/data-$t" GATEWAY_PORT_REMOTE=$(pick_port) GATEWAY_OPS_PORT=0 \
     taskset -c "$PROXY_CPU" dotnet "$GATEWAY_DLL" --config "$RUNDIR/$t.conf" >"$RUNDIR/$t.log" 2>&1 &
   pid=$!
   STARTED_PIDS+=("$pid")
@@ -148,15 +159,29 @@ EOF
   done
   if [[ -n ${TRACE_DIR:-} ]]; then
     mkdir -p "$TRACE_DIR"
-    trace_tool=${DOTNET_TRACE:-$HOME/.dotnet/tools/dotnet-trace}
     span=$(( DURATION + 4 ))
-    "$trace_tool" collect -p "$pid" --profile gc-verbose --duration "$(printf '00:00:%02d:%02d' $(( span / 60 )) $(( span % 60 )))" -o "$TRACE_DIR/$t.nettrace" >"$RUNDIR/trace-$t.log" 2>&1 &
+    if [[ $TRACE_PROFILE == perf ]]; then
+      perf record -e cpu-clock -F "${PERF_FREQ:-999}" -g -p "$pid" -o "$TRACE_DIR/$t.perf.data" -- sleep "$span" >"$RUNDIR/trace-$t.log" 2>&1 &
+    else
+      trace_tool=${DOTNET_TRACE:-$HOME/.dotnet/tools/dotnet-trace}
+      "$trace_tool" collect -p "$pid" --profile "$TRACE_PROFILE" --duration "$(printf '00:00:%02d:%02d' $(( span / 60 )) $(( span % 60 )))" -o "$TRACE_DIR/$t.nettrace" >"$RUNDIR/trace-$t.log" 2>&1 &
+    fi
     tracer=$!
     STARTED_PIDS+=("$tracer")
     sleep 3
     run_wrk "$url" "$DURATION" "$RUNDIR/trace-$t.txt"
-    wait "$tracer" || true   # it stops itself after --duration (a background job ignores SIGINT)
-    log "$t: trace of $(wrk_requests "$RUNDIR/trace-$t.txt") requests in $TRACE_DIR/$t.nettrace"
+    wait "$tracer" || true   # it stops itself after its duration (a background job ignores SIGINT)
+    log "$t: trace of $(wrk_requests "$RUNDIR/trace-$t.txt") requests ($(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$RUNDIR/trace-$t.txt") req/s) in $TRACE_DIR"
+    if [[ $TRACE_PROFILE == perf ]]; then
+      # Symbols of JIT-compiled code come from /tmp/perf-PID.map (DOTNET_PerfMapEnabled=1); the report reads it
+      # while the node still runs. Frames below PERF_LIMIT % of the samples are left out.
+      { echo "## $t: functions by self CPU time (exclusive), % of samples"
+        perf report -i "$TRACE_DIR/$t.perf.data" --stdio --no-children --sort dso,sym -g none --percent-limit "${PERF_LIMIT:-0.7}" 2>/dev/null | grep -E '^ +[0-9]'
+        echo "## $t: functions by CPU time including callees (inclusive), % of samples"
+        perf report -i "$TRACE_DIR/$t.perf.data" --stdio --children --sort sym -g none --percent-limit "${PERF_LIMIT_INCLUSIVE:-4}" 2>/dev/null | grep -E '^ +[0-9]'
+      } >"$TRACE_DIR/$t.top.txt"
+      cat "$TRACE_DIR/$t.top.txt"
+    fi
   fi
   stop_pid "$pid"
 done
