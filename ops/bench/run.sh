@@ -51,6 +51,7 @@ RETRIES=${RETRIES:-2}
 
 LOAD_CPU=0   # nginx and wrk
 PROXY_CPU=1  # the proxy under test
+CLK_TCK=$(getconf CLK_TCK)
 
 YARP_PROJECT="$BENCH_DIR/YarpBaseline/YarpBaseline.csproj"
 YARP_DLL="$BENCH_DIR/YarpBaseline/bin/Release/net10.0/YarpBaseline.dll"
@@ -194,12 +195,15 @@ run_wrk() {
 }
 
 # One measured wrk run; prints the percent of one core that processes we did not start (or the
-# host's steal) used while it ran.
+# host's steal) used while it ran. The CPU ticks the measured process (PID, with its children) used during the
+# run go to FILE.cpu.
 measure_run() {
-  local url=$1 file=$2 b0 t0 o0 b1 t1 o1 wrk_ticks
+  local url=$1 file=$2 pid=$3 b0 t0 o0 b1 t1 o1 wrk_ticks p0
+  p0=$(tree_ticks "$pid")
   read -r b0 t0 o0 <<<"$(cpu_snapshot)"
   run_wrk "$url" "$DURATION" "$file"
   read -r b1 t1 o1 <<<"$(cpu_snapshot)"
+  echo $(( $(tree_ticks "$pid") - p0 )) >"$file.cpu"
   wrk_ticks=$(cat "$file.ticks")
   awk -v busy=$(( b1 - b0 )) -v total=$(( t1 - t0 )) -v ours=$(( o1 - o0 + wrk_ticks )) 'BEGIN {
     other = busy - ours; if (other < 0) other = 0
@@ -365,6 +369,15 @@ stats() {
 
 column_of() { awk -v c="$2" '{ print $c }' "$RUNDIR/rounds-$1.txt"; }
 
+# Median of the per-round ratios req/s of T / req/s of BASE: each round measures both within a minute of each
+# other, so a slow spell of the shared host moves both sides of one ratio; "-" without BASE.
+round_ratio() {
+  local t=$1 base=$2
+  if [[ ! -s $RUNDIR/rounds-$base.txt || $t == "$base" ]]; then echo "-"; return; fi
+  paste -d' ' <(column_of "$t" 1) <(column_of "$base" 1) | awk '$2 > 0 { print $1 / $2 }' | stats \
+    | awk '$1 != "-" { printf "%.2f (%.2f–%.2f)", $1, $2, $3 } $1 == "-" { print "-" }'
+}
+
 # ================================================================= main
 
 ensure_tools
@@ -418,7 +431,7 @@ for r in $(seq "$ROUNDS"); do
   for t in $TARGETS; do
     file="$RUNDIR/round-$r-$t.txt"
     for attempt in $(seq 0 "$RETRIES"); do
-      noise=$(measure_run "${URL[$t]}" "$file")
+      noise=$(measure_run "${URL[$t]}" "$file" "${PID[${t%-cached}]}")
       parse_wrk "$file" >"$file.parsed" || { cat "$file" >&2; die "could not parse wrk output"; }
       read -r rps p50 p99 errs <"$file.parsed"
       log "round $r/$ROUNDS $t: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, errors $errs, others ${noise}% of a core"
@@ -433,7 +446,10 @@ for r in $(seq "$ROUNDS"); do
       wait_quiet 30
     done
     if (( noise > MAX_NOISE )); then MAX_NOISE=$noise; fi
-    echo "$rps $p50 $p99 $errs $noise" >>"$RUNDIR/rounds-$t.txt"
+    # CPU per request: the process's ticks over the requests wrk counted (µs of one core).
+    cpu_us=$(awk -v ticks="$(cat "$file.cpu")" -v hz="$CLK_TCK" -v n="$(awk '/ requests in / { print $1 }' "$file")" \
+      'BEGIN { printf "%.1f", (n > 0 ? ticks * 1e6 / hz / n : 0) }')
+    echo "$rps $p50 $p99 $errs $noise $cpu_us" >>"$RUNDIR/rounds-$t.txt"
     sleep "$GAP"
   done
 done
@@ -466,8 +482,8 @@ TABLE="$RUNDIR/table.md"
 {
   echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')."
   echo
-  echo "| target | req/s median (min–max) | p50 | p99 | errors | peak RSS | ratio to direct | ratio to YARP |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| target | req/s median (min–max) | p50 | p99 | errors | peak RSS | CPU per request | ratio to direct | ratio to YARP | ratio to YARP, per round: median (min–max) |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   for t in $TARGETS; do
     read -r rmed rmin rmax <<<"$(column_of "$t" 1 | stats)"
     read -r p50 _ _ <<<"$(column_of "$t" 2 | stats)"
@@ -478,9 +494,10 @@ TABLE="$RUNDIR/table.md"
     else
       rss=$(awk -v k="$(peak_rss_kb "${PID[${t%-cached}]}")" 'BEGIN { printf "%.0f MB", k / 1024 }')
     fi
-    printf '| %s | %.0f (%.0f–%.0f) | %.2f ms | %.2f ms | %s | %s | %s | %s |\n' \
-      "$(label "$t")" "$rmed" "$rmin" "$rmax" "$p50" "$p99" "$errs" "$rss" \
-      "$(ratio "$t" direct)" "$(ratio "$t" yarp)"
+    read -r cpu _ _ <<<"$(column_of "$t" 6 | stats)"
+    printf '| %s | %.0f (%.0f–%.0f) | %.2f ms | %.2f ms | %s | %s | %.0f µs | %s | %s | %s |\n' \
+      "$(label "$t")" "$rmed" "$rmin" "$rmax" "$p50" "$p99" "$errs" "$rss" "$cpu" \
+      "$(ratio "$t" direct)" "$(ratio "$t" yarp)" "$(round_ratio "$t" yarp)"
   done
   if has_target gateway && has_target gateway-log; then
     echo
