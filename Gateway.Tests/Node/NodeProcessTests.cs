@@ -11,11 +11,7 @@ public sealed class NodeProcessTests
     [Fact]
     public async Task SampleNode_WithoutConfig_RoutesDemoToItsEchoUpstream()
     {
-        int ingress = FreePort.NextStable(), admin = FreePort.NextStable(), echo = FreePort.NextStable();
-        using var node = NodeProcess.Start(
-            "--set", $"gateway.ingress.port={ingress}", "--set", "gateway.ingress.hostname=127.0.0.1",
-            "--set", $"gateway.admin.port={admin}", "--set", $"gateway.sample.echo-port={echo}",
-            "--set", "akka.remote.dot-netty.tcp.port=0");
+        using var node = NodeProcess.StartSample(out var ingress, out var admin);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         await WaitReadyAsync(client, admin, node);
 

@@ -11,14 +11,8 @@ public sealed class UnusedFeatureLoadTests
     [Fact]
     public async Task Node_WithoutTracingJwtOrMvc_MapsNoneOfTheirAssemblies()
     {
-        int ingress = FreePort.NextStable(), admin = FreePort.NextStable(), echo = FreePort.NextStable();
-        using var node = NodeProcess.Start(
-            "--set", $"gateway.ingress.port={ingress}", "--set", "gateway.ingress.hostname=127.0.0.1",
-            "--set", $"gateway.admin.port={admin}", "--set", $"gateway.sample.echo-port={echo}",
-            "--set", "akka.remote.dot-netty.tcp.port=0");
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        await NodeProcessTests.WaitReadyAsync(client, admin, node);
-        var metrics = await ScrapeAfterTrafficAsync(client, ingress, admin);
+        using var node = NodeProcess.StartSample(out var ingress, out var admin);
+        var metrics = await ScrapeAfterTrafficAsync(node, ingress, admin);
         Assert.Contains("gateway_requests_total{", metrics);
         Assert.Contains("system_runtime_dotnet_gc_heap_total_allocated", metrics);
         Assert.Contains("kestrel_active_connections", metrics);
@@ -38,25 +32,22 @@ public sealed class UnusedFeatureLoadTests
     [Fact]
     public async Task Node_WithDotnetRequestMetersOn_ExportsHttpServerAndClientSeries()
     {
-        int ingress = FreePort.NextStable(), admin = FreePort.NextStable(), echo = FreePort.NextStable();
-        using var node = NodeProcess.Start(
-            "--set", $"gateway.ingress.port={ingress}", "--set", "gateway.ingress.hostname=127.0.0.1",
-            "--set", $"gateway.admin.port={admin}", "--set", $"gateway.sample.echo-port={echo}",
-            "--set", "akka.remote.dot-netty.tcp.port=0", "--set", "gateway.metrics.dotnet-request-meters=on");
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        await NodeProcessTests.WaitReadyAsync(client, admin, node);
-        var metrics = await ScrapeAfterTrafficAsync(client, ingress, admin);
+        using var node = NodeProcess.StartSample(out var ingress, out var admin, "--set", "gateway.metrics.dotnet-request-meters=on");
+        var metrics = await ScrapeAfterTrafficAsync(node, ingress, admin);
         Assert.Contains("http_client_request_duration", metrics);
         Assert.Contains("http_server_request_duration", metrics);
         Assert.Contains("gateway_requests_total{", metrics);
     }
 
     /// <summary>
-    /// A proxied request, a scrape (which starts prometheus-net's adapters), then a request on a new connection and the
-    /// scrape read: the request path and /metrics have run, and the adapters have seen a request and a connection.
+    /// Once the node is ready: a proxied request, a scrape (which starts prometheus-net's adapters), then a request on a
+    /// new connection and the scrape read: the request path and /metrics have run, and the adapters have seen a request
+    /// and a connection.
     /// </summary>
-    private static async Task<string> ScrapeAfterTrafficAsync(HttpClient client, int ingress, int admin)
+    private static async Task<string> ScrapeAfterTrafficAsync(NodeProcess node, int ingress, int admin)
     {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        await NodeProcessTests.WaitReadyAsync(client, admin, node);
         using (var response = await client.GetAsync($"http://127.0.0.1:{ingress}/demo/hello"))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using (var first = await client.GetAsync($"http://127.0.0.1:{admin}/metrics"))

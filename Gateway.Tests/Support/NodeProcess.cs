@@ -38,6 +38,21 @@ public sealed class NodeProcess : IDisposable
         return node;
     }
 
+    /// <summary>
+    /// Starts the README's sample node (no config file) on loopback: ingress, admin and echo upstream on free ports,
+    /// remoting on an OS-picked port, then <paramref name="extraArgs"/>.
+    /// </summary>
+    public static NodeProcess StartSample(out int ingress, out int admin, params string[] extraArgs)
+    {
+        ingress = FreePort.NextStable();
+        admin = FreePort.NextStable();
+        var echo = FreePort.NextStable();
+        return Start([
+            "--set", $"gateway.ingress.port={ingress}", "--set", "gateway.ingress.hostname=127.0.0.1",
+            "--set", $"gateway.admin.port={admin}", "--set", $"gateway.sample.echo-port={echo}",
+            "--set", "akka.remote.dot-netty.tcp.port=0", .. extraArgs]);
+    }
+
     /// <summary>Starts <c>dotnet Gateway.Node.dll</c> with <paramref name="args"/> and the extra <paramref name="environment"/>.</summary>
     public static NodeProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
