@@ -103,22 +103,9 @@ RESULTS="$RUNDIR/results.txt"
 for t in $TARGETS; do
   ingress=$(pick_port)
   admin=$(pick_port)
-  extra="" route_extra="" upstream_extra=""
-  if [[ $t == policies ]]; then
-    extra=$(policies_node_hocon alloc)
-    route_extra=", $POLICIES_ROUTE_HOCON"
-    upstream_extra=", $POLICIES_UPSTREAM_HOCON"
-  fi
-  cat >"$RUNDIR/$t.conf" <<EOF
-gateway {
-  ingress { hostname = "127.0.0.1", port = $ingress }
-  admin { hostname = "127.0.0.1", port = $admin }
-  logging { level = Warning }
-  $extra
-  upstreams = [ { name = bench, endpoints = [ { url = "http://127.0.0.1:$NGINX_PORT" } ]$upstream_extra } ]
-  routes = [ { id = all, path = "/{**rest}", upstream = bench$route_extra } ]
-}
-EOF
+  options=()
+  if [[ $t == policies ]]; then options=(policies=alloc); fi
+  bench_gateway_conf "$RUNDIR/$t.conf" "$ingress" "$admin" "${options[@]}"
   # perf resolves JIT-compiled frames from /tmp/perf-PID.map only in anonymous memory: with W^X on, the runtime maps
   # its code from a memfd, which perf cannot read symbols for, so a profiled node runs with W^X off.
   perfmap=0 wx=1

@@ -190,18 +190,7 @@ for v in $VARIANTS; do
   read -r -a extra_env <<<"${!env_var:-}"
   read -r -a extra_args <<<"${!args_var:-}"
   ingress=$(pick_port) admin=$(pick_port)
-  cat >"$RUNDIR/$v.conf" <<EOF
-gateway {
-  ingress { hostname = "127.0.0.1", port = $ingress }
-  admin { hostname = "127.0.0.1", port = $admin }
-  logging { level = Warning }
-  $(policies_node_hocon "$v")
-  upstreams = [ { name = bench, endpoints = [ { url = "http://127.0.0.1:$NGINX_PORT" } ]
-                  $POLICIES_UPSTREAM_HOCON } ]
-  routes = [ { id = all, path = "/{**rest}", upstream = bench
-               $POLICIES_ROUTE_HOCON } ]
-}
-EOF
+  bench_gateway_conf "$RUNDIR/$v.conf" "$ingress" "$admin" policies="$v"
   if [[ $v == gateway ]]; then LABEL[$v]="gateway"; else LABEL[$v]="gateway $v"; fi
   LABEL[$v]+="${!env_var:+ (${!env_var})}${!args_var:+ (${!args_var})}"
   measure "$v" "http://127.0.0.1:$ingress$URL_PATH" env "${extra_env[@]}" GATEWAY_DATA_DIR="$RUNDIR/data-$v" \

@@ -1,5 +1,6 @@
 # Shared by the load scripts in ops/bench (run.sh, alloc.sh, coldstart.sh, memory.sh): the run directory, the
-# processes a script starts (each stopped by PID when it exits), free ports and readiness polling.
+# processes a script starts (each stopped by PID when it exits), free ports, readiness polling and the bench gateway's
+# config.
 # Source it after defining log and die and setting BENCH_DIR, LOAD_CPU, KEEP_RUNDIR and READY_TIMEOUT, then call
 # bench_init NAME.
 
@@ -66,4 +67,42 @@ wait_for_200() {
   log "$name not ready after ${READY_TIMEOUT}s ($url last answered '${code:-nothing}'); last lines of $logfile:"
   tail -n 30 "$logfile" >&2 || true
   die "$name not ready"
+}
+
+# Writes the bench gateway's config to FILE (bench_gateway_conf FILE INGRESS_PORT ADMIN_PORT [OPTION...]): ingress and
+# admin on 127.0.0.1, logging at Warning, one upstream "bench" on the nginx upstream (NGINX_PORT) and the catch-all
+# route "all". Options:
+#   node=HOCON      more HOCON inside gateway { } (e.g. an access log)
+#   policies=NAME   every policy of policies.sh (sourced by the caller) on the catch-all route and its upstream, the
+#                   access log to RUNDIR/access-NAME.log
+#   cached          a second route, /cached/{**rest} to the same upstream with the prefix stripped and the response
+#                   cache on (nginx sends no Cache-Control, so the route gives its responses an hour)
+bench_gateway_conf() {
+  local file=$1 ingress=$2 admin=$3 opt node="" upstream="" route="" cached=""
+  shift 3
+  for opt in "$@"; do
+    case $opt in
+      node=*) node+="${opt#node=}"$'\n';;
+      policies=*)
+        node+="$(policies_node_hocon "${opt#policies=}")"$'\n'
+        upstream=", $POLICIES_UPSTREAM_HOCON"
+        route=", $POLICIES_ROUTE_HOCON";;
+      cached) cached='{ id = cached, path = "/cached/{**rest}", upstream = bench, rewrite { strip-prefix = "/cached" }
+      cache { default-ttl = 1h } }';;
+      *) die "bench_gateway_conf: unknown option '$opt'";;
+    esac
+  done
+  cat >"$file" <<EOF
+gateway {
+  ingress { hostname = "127.0.0.1", port = $ingress }
+  admin { hostname = "127.0.0.1", port = $admin }
+  logging { level = Warning }
+  $node
+  upstreams = [ { name = bench, endpoints = [ { url = "http://127.0.0.1:$NGINX_PORT" } ]$upstream } ]
+  routes = [
+    { id = all, path = "/{**rest}", upstream = bench$route }
+    $cached
+  ]
+}
+EOF
 }

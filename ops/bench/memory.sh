@@ -211,19 +211,7 @@ measure_lever() {
   local name=$1 round=$2 env=${ENVS[$1]} dll=${DLLS[$1]} ingress admin remote tag pid idle peak rps i
   ingress=$(pick_port); admin=$(pick_port); remote=$(pick_port)
   tag="$name-$round"
-  cat >"$RUNDIR/$tag.conf" <<EOF
-gateway {
-  ingress { hostname = "127.0.0.1", port = $ingress }
-  admin { hostname = "127.0.0.1", port = $admin }
-  logging { level = Warning }
-  upstreams = [ { name = bench, endpoints = [ { url = "http://127.0.0.1:$NGINX_PORT" } ] } ]
-  routes = [
-    { id = all, path = "/{**rest}", upstream = bench }
-    { id = cached, path = "/cached/{**rest}", upstream = bench, rewrite { strip-prefix = "/cached" }
-      cache { default-ttl = 1h } }
-  ]
-}
-EOF
+  bench_gateway_conf "$RUNDIR/$tag.conf" "$ingress" "$admin" cached
   local -a envs=()
   if [[ $env != "-" ]]; then read -r -a envs <<<"$env"; fi
   (

@@ -295,29 +295,14 @@ start_yarp() {
   log "YARP baseline on 127.0.0.1:$port (CPU $PROXY_CPU, pid ${PID[yarp]})"
 }
 
-# Starts a gateway node as target $1 with the extra HOCON $2 inside gateway { }, $3 inside the upstream and $4 inside
-# the catch-all route.
+# Starts a gateway node as target $1 with the config options $2... of bench_gateway_conf (lib.sh); every gateway also
+# has the cached route (target gateway-cached).
 start_gateway() {
-  local t=$1 extra_hocon=${2:-} upstream_extra=${3:-} route_extra=${4:-} ingress admin
+  local t=$1 ingress admin
+  shift
   ingress=$(pick_port)
   admin=$(pick_port)
-  cat >"$RUNDIR/$t.conf" <<EOF
-gateway {
-  ingress { hostname = "127.0.0.1", port = $ingress }
-  admin { hostname = "127.0.0.1", port = $admin }
-  logging { level = Warning }
-  $extra_hocon
-  upstreams = [ { name = bench, endpoints = [ { url = "http://127.0.0.1:$NGINX_PORT" } ]
-                  $upstream_extra } ]
-  routes = [
-    { id = all, path = "/{**rest}", upstream = bench
-      $route_extra }
-    # gateway-cached: nginx sends no Cache-Control, so the route gives its responses an hour.
-    { id = cached, path = "/cached/{**rest}", upstream = bench, rewrite { strip-prefix = "/cached" }
-      cache { default-ttl = 1h } }
-  ]
-}
-EOF
+  bench_gateway_conf "$RUNDIR/$t.conf" "$ingress" "$admin" cached "$@"
   local -a extra=()
   if [[ -n $GATEWAY_ARGS ]]; then read -r -a extra <<<"$GATEWAY_ARGS"; fi
   # Each gateway gets its own data dir (its SQLite journal) and remoting port so that two can run
@@ -413,10 +398,10 @@ start_nginx
 if has_target yarp; then start_yarp; fi
 if needs_gateway; then start_gateway gateway; fi
 if has_target gateway-log; then
-  start_gateway gateway-log "access-log { enabled = on, sample-rate = $ACCESS_LOG_SAMPLE, path = \"$RUNDIR/access.log\" }"
+  start_gateway gateway-log "node=access-log { enabled = on, sample-rate = $ACCESS_LOG_SAMPLE, path = \"$RUNDIR/access.log\" }"
 fi
 if has_target gateway-policies; then
-  start_gateway gateway-policies "$(policies_node_hocon gateway-policies)" "$POLICIES_UPSTREAM_HOCON" "$POLICIES_ROUTE_HOCON"
+  start_gateway gateway-policies policies=gateway-policies
 fi
 
 for t in $TARGETS; do
