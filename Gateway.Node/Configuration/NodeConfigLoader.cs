@@ -54,13 +54,13 @@ public static class NodeConfigLoader
         foreach (var set in sets)
         {
             var eq = set.IndexOf('=');
-            overrides = ConfigurationFactory.ParseString($"{set[..eq].Trim()} = {Quote(set[(eq + 1)..].Trim())}").WithFallback(overrides);
+            overrides = Parse($"{set[..eq].Trim()} = {Quote(set[(eq + 1)..].Trim())}", $"--set {set}").WithFallback(overrides);
         }
 
         var node = file is null
             ? SampleNode(overrides.WithFallback(Defaults).GetInt("gateway.sample.echo-port"))
             // A file may point an upstream at the sample echo upstream as "http://127.0.0.1:"${gateway.sample.echo-port}.
-            : ConfigurationFactory.ParseString($"gateway.sample.echo-port = {overrides.WithFallback(Defaults).GetInt("gateway.sample.echo-port")}\n" + ReadFile(file));
+            : Parse($"gateway.sample.echo-port = {overrides.WithFallback(Defaults).GetInt("gateway.sample.echo-port")}\n" + ReadFile(file), $"config file '{file}'");
         var config = overrides.WithFallback(node).WithFallback(Defaults);
         return file is null
             ? config
@@ -84,7 +84,21 @@ public static class NodeConfigLoader
             var list = seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Quote);
             lines.Add($"akka.cluster.seed-nodes = [{string.Join(", ", list)}]");
         }
-        return ConfigurationFactory.ParseString(string.Join('\n', lines));
+        return Parse(string.Join('\n', lines), "GATEWAY_* environment variables");
+    }
+
+    /// <summary>Parses operator-supplied HOCON; a syntax error names where it came from instead of escaping as a crash.</summary>
+    /// <exception cref="ConfigurationException">The text is not valid HOCON.</exception>
+    private static Config Parse(string hocon, string source)
+    {
+        try
+        {
+            return ConfigurationFactory.ParseString(hocon);
+        }
+        catch (FormatException ex)
+        {
+            throw new ConfigurationException($"{source} is not valid HOCON: {ex.Message.Trim()}");
+        }
     }
 
     // Values are written as HOCON strings, so a URL's ':' or '//' is not read as syntax; a list or object passes as is.

@@ -87,6 +87,22 @@ public sealed class NodeConfigLoaderTests
     }
 
     [Fact]
+    public void Load_FileThatIsNotHocon_IsAConfigurationErrorNamingTheFile()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "gateway {\n  routes = [ { id = a, rewrite { strip-prefix = \"/a\" }, cache { default-ttl = 1h } } ]\n}\n");
+            var error = Assert.Throws<ConfigurationException>(() => NodeConfigLoader.Load(["--config", file], NoEnvironment));
+            Assert.Contains($"config file '{file}' is not valid HOCON", error.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Settings_AdminOnNonLoopbackWithoutToken_IsRefused()
     {
         var config = ConfigurationFactory.ParseString("gateway.admin.hostname = \"0.0.0.0\"").WithFallback(NodeConfigLoader.Defaults);
