@@ -13,8 +13,12 @@
 #   ROUNDS=5                       interleaved measured rounds per target
 #   DURATION=10                    seconds of wrk load per round
 #   GAP=3                          idle seconds between two measured runs
-#   WARMUP_CYCLES=4                warm-up cycles per .NET process (WARMUP_LOAD s load, WARMUP_IDLE s idle)
-#   WARMUP_LOAD=3 WARMUP_IDLE=5
+#   WARMUP_CYCLES=4                least warm-up cycles per .NET process (WARMUP_LOAD s load, WARMUP_IDLE s idle);
+#   WARMUP_LOAD=3 WARMUP_IDLE=5    the warm-up goes on until the process's JIT is quiet: fewer than JIT_QUIET
+#   JIT_QUIET=20                   methods compiled (tier-1 promotions included) over the last cycle, at most
+#   WARMUP_MAX_CYCLES=30           WARMUP_MAX_CYCLES cycles. A process pinned to one CPU promotes hot code ~10x
+#                                  later than one with more (the runtime's TC_DelaySingleProcMultiplier), so a
+#                                  fixed warm-up measured some processes while they were still compiling.
 #   CONNECTIONS=64                 wrk connections (one wrk thread)
 #   URL_PATH=/ping                 request path sent to every target
 #   READY_TIMEOUT=60               seconds to wait for each process to answer
@@ -38,6 +42,8 @@ GAP=${GAP:-3}
 WARMUP_CYCLES=${WARMUP_CYCLES:-4}
 WARMUP_LOAD=${WARMUP_LOAD:-3}
 WARMUP_IDLE=${WARMUP_IDLE:-5}
+JIT_QUIET=${JIT_QUIET:-20}
+WARMUP_MAX_CYCLES=${WARMUP_MAX_CYCLES:-30}
 CONNECTIONS=${CONNECTIONS:-64}
 URL_PATH=${URL_PATH:-/ping}
 ACCESS_LOG_SAMPLE=${ACCESS_LOG_SAMPLE:-1.0}
@@ -71,7 +77,7 @@ for t in $TARGETS; do
   case $t in direct|yarp|gateway|gateway-log|gateway-cached|gateway-policies) ;; *) die "unknown target '$t' in TARGETS (use direct, yarp, gateway, gateway-log, gateway-cached, gateway-policies)";; esac
 done
 [[ -n ${TARGETS// /} ]] || die "TARGETS is empty"
-for v in ROUNDS DURATION GAP WARMUP_CYCLES WARMUP_LOAD WARMUP_IDLE CONNECTIONS READY_TIMEOUT QUIET_WAIT NOISE_LIMIT RETRIES; do
+for v in ROUNDS DURATION GAP WARMUP_CYCLES WARMUP_LOAD WARMUP_IDLE JIT_QUIET WARMUP_MAX_CYCLES CONNECTIONS READY_TIMEOUT QUIET_WAIT NOISE_LIMIT RETRIES; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a non-negative integer, got '${!v}'"
 done
 (( ROUNDS >= 1 && DURATION >= 1 )) || die "ROUNDS and DURATION must be at least 1"
@@ -271,7 +277,7 @@ gc_mode() {
 
 # ---------------------------------------------------------------- start targets
 
-declare -A URL=() PID=()
+declare -A URL=() PID=() ADMIN=()
 NGINX_PORT=""
 
 start_nginx() {
@@ -285,7 +291,7 @@ start_nginx() {
 start_yarp() {
   local port
   port=$(pick_port)
-  taskset -c "$PROXY_CPU" dotnet "$YARP_DLL" --urls "http://127.0.0.1:$port" \
+  BENCH_JIT_FILE="$RUNDIR/yarp.jit" taskset -c "$PROXY_CPU" dotnet "$YARP_DLL" --urls "http://127.0.0.1:$port" \
     --destination "http://127.0.0.1:$NGINX_PORT" \
     >"$RUNDIR/yarp.log" 2>&1 &
   PID[yarp]=$!
@@ -312,6 +318,7 @@ start_gateway() {
   PID[$t]=$!
   STARTED_PIDS+=("${PID[$t]}")
   URL[$t]="http://127.0.0.1:$ingress$URL_PATH"
+  ADMIN[$t]="http://127.0.0.1:$admin"
   wait_for_200 "$t /readyz" "http://127.0.0.1:$admin/readyz" "${PID[$t]}" "$RUNDIR/$t.log"
   wait_for_200 "$t proxying" "${URL[$t]}" "${PID[$t]}" "$RUNDIR/$t.log"
   if [[ $t == gateway ]]; then
@@ -329,16 +336,35 @@ start_gateway() {
   log "$t on 127.0.0.1:$ingress, admin 127.0.0.1:$admin (CPU $PROXY_CPU, pid ${PID[$t]})"
 }
 
-# Tiered JIT promotes hot methods only when the core has idle moments (shared/BENCH.md), so each
-# .NET process gets short bursts of load separated by idle time before it is measured.
+# Methods the JIT of target $1's process has compiled so far (tier-1 promotions included): YarpBaseline writes the
+# count to a file once a second, the gateway exports it on /metrics.
+jit_count() {
+  local t=${1%-cached}
+  case $t in
+    yarp) cat "$RUNDIR/yarp.jit" 2>/dev/null || echo 0;;
+    *) curl -s --max-time 5 "${ADMIN[$t]}/metrics" \
+         | awk '/^system_runtime_dotnet_jit_compiled_methods[ {]/ { n = $NF } END { printf "%d\n", n + 0 }';;
+  esac
+}
+
+# Tiered JIT promotes hot methods only when the core has idle moments (shared/BENCH.md), so each .NET process gets
+# short bursts of load separated by idle time before it is measured, until its JIT has stopped compiling.
+declare -A WARMUP_DONE=() JIT_AFTER_WARMUP=()
 warm_up() {
-  local t=$1 i
-  log "warming $t: $WARMUP_CYCLES x (${WARMUP_LOAD}s load, ${WARMUP_IDLE}s idle)"
-  for i in $(seq "$WARMUP_CYCLES"); do
+  local t=$1 i before after
+  log "warming $t: at least $WARMUP_CYCLES x (${WARMUP_LOAD}s load, ${WARMUP_IDLE}s idle), until fewer than $JIT_QUIET methods JIT-compiled in a cycle"
+  after=$(jit_count "$t")
+  for i in $(seq "$WARMUP_MAX_CYCLES"); do
+    before=$after
     run_wrk "${URL[$t]}" "$WARMUP_LOAD" "$RUNDIR/warmup-$t-$i.txt"
-    log "  cycle $i: $(awk '/^Requests\/sec:/ { printf "%.0f req/s", $2 }' "$RUNDIR/warmup-$t-$i.txt")"
     sleep "$WARMUP_IDLE"
+    after=$(jit_count "$t")
+    log "  cycle $i: $(awk '/^Requests\/sec:/ { printf "%.0f req/s", $2 }' "$RUNDIR/warmup-$t-$i.txt"), $(( after - before )) methods compiled"
+    if (( i >= WARMUP_CYCLES && after - before < JIT_QUIET )); then break; fi
   done
+  WARMUP_DONE[$t]="$i cycles"
+  (( after - before < JIT_QUIET )) || WARMUP_DONE[$t]+=" (JIT still compiling: $(( after - before )) in the last)"
+  JIT_AFTER_WARMUP[$t]=$after
 }
 
 # ---------------------------------------------------------------- summary helpers
@@ -441,6 +467,13 @@ done
 
 # ---------------------------------------------------------------- report
 
+# Methods each process compiled during its measured rounds: near 0 when the warm-up really ended the tier-up.
+JIT_NOTE=""
+for t in $TARGETS; do
+  [[ $t == direct ]] && continue
+  JIT_NOTE+="$t ${WARMUP_DONE[$t]}, $(( $(jit_count "$t") - JIT_AFTER_WARMUP[$t] )) methods compiled during its rounds; "
+done
+
 declare -A MEDIAN_RPS=()
 for t in $TARGETS; do
   read -r MEDIAN_RPS[$t] _ _ <<<"$(column_of "$t" 1 | stats)"
@@ -504,7 +537,7 @@ TABLE="$RUNDIR/table.md"
   if needs_gateway_build; then gc+="gateway: $(gc_mode "$GATEWAY_DLL"); "; fi
   echo "Env: cores idle before start CPU0 ${START_IDLE0}% / CPU1 ${START_IDLE1}% (other processes during kept runs: at most ${MAX_NOISE}% of a core; $RETRIED noisy runs redone);" \
     "GC ${gc:-n/a; }rounds $ROUNDS x ${DURATION}s interleaved ($TARGETS), gap ${GAP}s;" \
-    "warm-up $WARMUP_CYCLES x (${WARMUP_LOAD}s load, ${WARMUP_IDLE}s idle) per .NET process;" \
+    "warm-up cycles of ${WARMUP_LOAD}s load and ${WARMUP_IDLE}s idle per .NET process until fewer than $JIT_QUIET methods were JIT-compiled in one (at least $WARMUP_CYCLES, at most $WARMUP_MAX_CYCLES): ${JIT_NOTE}" \
     "wrk -t1 -c$CONNECTIONS on CPU $LOAD_CPU with nginx, proxy on CPU $PROXY_CPU; path $URL_PATH;" \
     "$(nproc --all) vCPU, .NET $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }')."
   if [[ -n $BUSY_WARNING ]]; then printf '\n%s\n' "$BUSY_WARNING"; fi

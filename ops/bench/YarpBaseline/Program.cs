@@ -43,6 +43,18 @@ builder.Services.AddReverseProxy().LoadFromMemory(
 var app = builder.Build();
 app.MapReverseProxy();
 
+// run.sh ends its warm-up when the JIT has stopped compiling (tier-1 promotions included): with BENCH_JIT_FILE set,
+// the process writes its compiled-method count there once a second (off the request path; the gateway shows the same
+// count on /metrics as system_runtime_dotnet_jit_compiled_methods).
+var jitFile = Environment.GetEnvironmentVariable("BENCH_JIT_FILE");
+using var jitTimer = string.IsNullOrEmpty(jitFile)
+    ? null
+    : new Timer(
+        _ => File.WriteAllText(jitFile, System.Runtime.JitInfo.GetCompiledMethodCount().ToString()),
+        null,
+        TimeSpan.Zero,
+        TimeSpan.FromSeconds(1));
+
 // run.sh reports the GC mode the process really ran with (taskset to one core turns server GC off).
 Console.WriteLine(
     $"YarpBaseline: {(GCSettings.IsServerGC ? "server" : "workstation")} GC, " +
