@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Diagnostics.Tracing;
 using Akka.Configuration;
 using Prometheus;
 
@@ -19,11 +18,13 @@ internal static class MetricsSetup
 
     /// <summary>Sets both adapters from <c>gateway.metrics</c> (see hocon/gateway.conf).</summary>
     /// <remarks>
-    /// Event counters: prometheus-net's event counter adapter enables its event sources (ASP.NET Core hosting, Kestrel,
-    /// HttpClient, sockets...) at Informational level, which also turns on their per-request events
-    /// (RequestStart/Stop...): each is built and handed to the in-process listener, which only reads counters. About
-    /// 1.3 KB per proxied request (ops/bench/RESULTS.md, issue 12). The counters are written at LogAlways level, so
-    /// Critical still receives all of them.
+    /// Event counters: prometheus-net's event counter adapter is not started. It enabled the event sources of ASP.NET
+    /// Core hosting, Kestrel, HttpClient and sockets; an enabled source enters its per-request event paths for every
+    /// request (HttpTelemetry.RequestStart/Stop, hosting's RecordRequestStartEventLog, EventSource.WriteEvent...):
+    /// ~1.4 % of the proxy's CPU in the profile (ops/bench/RESULTS.md, issue 12), while at the Critical level it
+    /// listened at it exported no series at all. The same runtime,
+    /// Kestrel and process numbers come from the meter adapter (<c>system_runtime_dotnet_*</c>,
+    /// <c>microsoft_aspnetcore_server_kestrel_*</c>) and prometheus-net's process metrics.
     /// Meters: each measurement of a per-request meter goes through the meter adapter's label lookup and lifetime
     /// lease (a reader-writer lock), several times per request: 12 % of the proxy's CPU
     /// under load in the profile (ops/bench/RESULTS.md, "CPU profile"). They are left out unless
@@ -33,8 +34,7 @@ internal static class MetricsSetup
     public static void Configure(Config config)
     {
         var requestMeters = config.GetBoolean("gateway.metrics.dotnet-request-meters");
-        Metrics.ConfigureEventCounterAdapter(options => options.EventSourceSettingsProvider =
-            _ => new EventCounterAdapterEventSourceSettings { MinimumLevel = EventLevel.Critical });
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressEventCounters = true });
         Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate =
             instrument => requestMeters || !IsPerRequest(instrument));
     }

@@ -19,6 +19,10 @@ public sealed class UnusedFeatureLoadTests
         Assert.DoesNotContain("http_client_request_duration", metrics);
         Assert.DoesNotContain("http_server_request_duration", metrics);
         Assert.DoesNotContain("memory_pool_rented", metrics);
+        // The event counter adapter is not started (it exported nothing, and its enabled event sources ran their
+        // per-request event paths); the process series it did not provide stay.
+        Assert.DoesNotContain("prometheus_net_eventcounteradapter", metrics);
+        Assert.Contains("process_cpu_seconds_total", metrics);
 
         var maps = await File.ReadAllLinesAsync($"/proc/{node.Process.Id}/maps");
         var mapped = maps.Select(l => Path.GetFileName(l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(5).FirstOrDefault() ?? ""))
