@@ -14,6 +14,10 @@
 #                            ENV_tc0="DOTNET_TC_CallCountingDelayMs=0") and DLL_V=path runs another build of
 #                            Gateway.Node.dll (e.g. a ReadyToRun publish); ARGS_V="--set k=v" adds arguments
 #                            to its command line (e.g. ARGS_nowarm="--set gateway.warm-up.duration=0s").
+#   SHIPPED_ENV="DOTNET_TC_DelaySingleProcMultiplier=1"
+#                            the environment the shipped image and systemd unit give a node (ops/k8s/Dockerfile,
+#                            ops/systemd/gateway@.service), set for every gateway variant before its ENV_V;
+#                            SHIPPED_ENV= runs the bare `dotnet Gateway.Node.dll`. YARP runs with the runtime's defaults.
 #   YARP=1                   measure the YARP baseline too (0: gateways only)
 #   DURATION=60 SLICE=5      seconds of load after the ingress opens, and the length of one slice
 #   STEADY=20                the last STEADY seconds are the steady rate each curve is compared with
@@ -36,6 +40,7 @@ source "$BENCH_DIR/policies.sh"
 
 VARIANTS=${VARIANTS:-gateway}
 YARP=${YARP:-1}
+SHIPPED_ENV=${SHIPPED_ENV-DOTNET_TC_DelaySingleProcMultiplier=1}
 DURATION=${DURATION:-60}
 SLICE=${SLICE:-5}
 STEADY=${STEADY:-20}
@@ -187,7 +192,7 @@ for v in $VARIANTS; do
   env_var="ENV_$v" dll_var="DLL_$v" args_var="ARGS_$v"
   dll=${!dll_var:-$GATEWAY_DLL}
   [[ -f $dll ]] || die "missing $dll (variant $v)"
-  read -r -a extra_env <<<"${!env_var:-}"
+  read -r -a extra_env <<<"$SHIPPED_ENV ${!env_var:-}"
   read -r -a extra_args <<<"${!args_var:-}"
   ingress=$(pick_port) admin=$(pick_port)
   bench_gateway_conf "$RUNDIR/$v.conf" "$ingress" "$admin" policies="$v"
@@ -237,7 +242,7 @@ TABLE="$RUNDIR/table.md"
   done
   echo
   echo "Env: cores idle before start CPU0 ${IDLE0}% / CPU1 ${IDLE1}%; load average before $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg);" \
-    "proxy on CPU $PROXY_CPU, nginx and wrk -t1 -c$CONNECTIONS on CPU $LOAD_CPU; path $URL_PATH; gateway: every policy on (ops/bench/policies.sh);" \
+    "proxy on CPU $PROXY_CPU, nginx and wrk -t1 -c$CONNECTIONS on CPU $LOAD_CPU; path $URL_PATH; gateway: every policy on (ops/bench/policies.sh), environment of the shipped units: ${SHIPPED_ENV:-(none)};" \
     "$(nproc --all) vCPU, .NET $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }')."
   if (( IDLE0 < 90 || IDLE1 < 90 )); then
     echo
