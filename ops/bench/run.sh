@@ -351,16 +351,18 @@ jit_count() {
 # short bursts of load separated by idle time before it is measured, until its JIT has stopped compiling.
 declare -A WARMUP_DONE=() JIT_AFTER_WARMUP=()
 warm_up() {
-  local t=$1 i before after
+  local t=$1 i=0 before after
   log "warming $t: at least $WARMUP_CYCLES x (${WARMUP_LOAD}s load, ${WARMUP_IDLE}s idle), until fewer than $JIT_QUIET methods JIT-compiled in a cycle"
   after=$(jit_count "$t")
+  before=$after
   for i in $(seq "$WARMUP_MAX_CYCLES"); do
     before=$after
     run_wrk "${URL[$t]}" "$WARMUP_LOAD" "$RUNDIR/warmup-$t-$i.txt"
     sleep "$WARMUP_IDLE"
     after=$(jit_count "$t")
     log "  cycle $i: $(awk '/^Requests\/sec:/ { printf "%.0f req/s", $2 }' "$RUNDIR/warmup-$t-$i.txt"), $(( after - before )) methods compiled"
-    if (( i >= WARMUP_CYCLES && after - before < JIT_QUIET )); then break; fi
+    # A count that went down was not read (a failed scrape reads as 0): not a quiet cycle.
+    if (( i >= WARMUP_CYCLES && after >= before && after - before < JIT_QUIET )); then break; fi
   done
   WARMUP_DONE[$t]="$i cycles"
   (( after - before < JIT_QUIET )) || WARMUP_DONE[$t]+=" (JIT still compiling: $(( after - before )) in the last)"

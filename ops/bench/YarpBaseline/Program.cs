@@ -50,7 +50,12 @@ var jitFile = Environment.GetEnvironmentVariable("BENCH_JIT_FILE");
 using var jitTimer = string.IsNullOrEmpty(jitFile)
     ? null
     : new Timer(
-        _ => File.WriteAllText(jitFile, System.Runtime.JitInfo.GetCompiledMethodCount().ToString()),
+        _ =>
+        {
+            // Written beside and renamed over, so run.sh never reads a half-written (empty) file.
+            File.WriteAllText(jitFile + ".tmp", System.Runtime.JitInfo.GetCompiledMethodCount().ToString());
+            File.Move(jitFile + ".tmp", jitFile, overwrite: true);
+        },
         null,
         TimeSpan.Zero,
         TimeSpan.FromSeconds(1));
