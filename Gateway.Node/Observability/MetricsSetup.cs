@@ -16,20 +16,20 @@ internal static class MetricsSetup
     internal static readonly IReadOnlyList<string> PerRequestMeters =
         ["Microsoft.AspNetCore.Hosting", "System.Net.Http", "Microsoft.AspNetCore.MemoryPool", "Microsoft.AspNetCore.Routing"];
 
-    /// <summary>Sets both adapters from <c>gateway.metrics</c> (see hocon/gateway.conf).</summary>
+    /// <summary>Sets prometheus-net's built-in metrics from <c>gateway.metrics</c> (see hocon/gateway.conf).</summary>
     /// <remarks>
     /// Event counters: prometheus-net's event counter adapter is not started. It enabled the event sources of ASP.NET
     /// Core hosting, Kestrel, HttpClient and sockets; an enabled source enters its per-request event paths for every
     /// request (HttpTelemetry.RequestStart/Stop, hosting's RecordRequestStartEventLog, EventSource.WriteEvent...):
     /// ~1.4 % of the proxy's CPU in the profile (ops/bench/RESULTS.md, issue 12), while at the Critical level it
-    /// listened at it exported no series at all. The same runtime,
-    /// Kestrel and process numbers come from the meter adapter (<c>system_runtime_dotnet_*</c>,
-    /// <c>microsoft_aspnetcore_server_kestrel_*</c>) and prometheus-net's process metrics.
+    /// listened at it exported no series at all. The same runtime, Kestrel and process numbers come from the meter
+    /// adapter (<c>system_runtime_dotnet_*</c>, <c>microsoft_aspnetcore_server_kestrel_*</c>) and prometheus-net's
+    /// process metrics.
     /// Meters: each measurement of a per-request meter goes through the meter adapter's label lookup and lifetime
     /// lease (a reader-writer lock), several times per request: 12 % of the proxy's CPU
     /// under load in the profile (ops/bench/RESULTS.md, "CPU profile"). They are left out unless
     /// <c>gateway.metrics.dotnet-request-meters = on</c>; runtime, Kestrel connection and DNS meters are always exported.
-    /// Both settings are process-wide (prometheus-net's default registry starts its adapters once per process).
+    /// Both are process-wide (prometheus-net's default registry starts its adapters once per process).
     /// </remarks>
     public static void Configure(Config config)
     {
