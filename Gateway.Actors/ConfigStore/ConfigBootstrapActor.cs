@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
-using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
+using Akka.Persistence;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Gateway.Protocol.Cluster;
@@ -18,7 +17,7 @@ namespace Gateway.Actors.ConfigStore;
 /// replica to go live. After that it applies every saved change of the file the same way (<see cref="ApplyFileDefinitions"/>).
 /// </summary>
 /// <remarks>
-/// Rehydration reads every persistence id of the shared journal (Akka.Persistence.Query <c>CurrentPersistenceIds</c>) and
+/// Rehydration reads every persistence id of the shared journal (<see cref="SqlJournal.GetPersistenceIds"/>) and
 /// sends each config entity <see cref="Republish"/>; the entity recovers from the journal and writes its state to
 /// Distributed Data before it answers. Unanswered messages are sent again every retry interval.
 /// A change set is the difference between the file now and what it said when this node last applied it
@@ -27,6 +26,7 @@ namespace Gateway.Actors.ConfigStore;
 /// </remarks>
 public sealed class ConfigBootstrapActor : ReceiveActor, IWithTimers
 {
+    private static readonly TimeSpan IdsTimeout = TimeSpan.FromSeconds(10);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef _region;
     private readonly IActorRef _replica;
@@ -34,7 +34,6 @@ public sealed class ConfigBootstrapActor : ReceiveActor, IWithTimers
     private readonly AppliedFileRecord? _record;
     private readonly HashSet<string> _unrepublished = new(StringComparer.Ordinal);
     private readonly System.Diagnostics.Stopwatch _clock = new();
-    private Task<SqlReadJournal> _journal = null!;
     private GatewayDefinitions _applied = GatewayDefinitions.Empty;
     private (GatewayDefinitions File, IActorRef ReplyTo)? _next;
     private IActorRef _replyTo = ActorRefs.Nobody;
@@ -67,36 +66,27 @@ public sealed class ConfigBootstrapActor : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected override void PreStart()
     {
-        _journal = OpenJournal();
         var self = Self;
         Akka.Cluster.Cluster.Get(Context.System).RegisterOnMemberUp(() => self.Tell(MemberIsUp.Instance));
     }
 
-    // The read journal blocks its caller until the write journal has started (tables created, Linq2Db warmed up, seconds
-    // on a busy machine): open it off the actor's thread, while the node is still joining.
-    private Task<SqlReadJournal> OpenJournal()
-    {
-        var system = Context.System;
-        return Task.Run(() => PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier));
-    }
-
+    // The journal answers with PersistenceIds or a Status.Failure; no answer within IdsTimeout (its connection hangs) is
+    // a failure too, and the next attempt asks again.
     private void ReadPersistenceIds()
     {
         _clock.Restart();
-        if (_journal.IsFaulted) _journal = OpenJournal();
-        var materializer = Context.System.Materializer();
-        _journal
-            .ContinueWith(opened => opened.Result.CurrentPersistenceIds().RunWith(Sink.Seq<string>(), materializer), TaskScheduler.Default)
-            .Unwrap()
-            .PipeTo(Self, success: ids => new PersistenceIdsRead(ids), failure: ex => new Status.Failure(ex));
+        Persistence.Instance.Apply(Context.System).JournalFor(null).Tell(SqlJournal.GetPersistenceIds.Instance);
+        var timeout = _retryInterval > IdsTimeout ? _retryInterval : IdsTimeout;
+        Timers.StartSingleTimer("ids", new Status.Failure(new TimeoutException($"the journal did not list its persistence ids within {timeout}")), timeout);
         Become(Rehydrating);
     }
 
     private void Rehydrating()
     {
         ReceiveFileChanges();
-        Receive<PersistenceIdsRead>(read =>
+        Receive<SqlJournal.PersistenceIds>(read =>
         {
+            Timers.Cancel("ids");
             foreach (var id in read.Ids.Where(EntityKeys.IsEntityKey)) _unrepublished.Add(id);
             _log.Info("Rehydrating {EntityCount} config entities from the journal (ids read in {ElapsedMs} ms)", _unrepublished.Count, _clock.ElapsedMilliseconds);
             _applied = _unrepublished.Count == 0 ? GatewayDefinitions.Empty : LoadRecord();
@@ -106,6 +96,7 @@ public sealed class ConfigBootstrapActor : ReceiveActor, IWithTimers
         });
         Receive<Status.Failure>(failure =>
         {
+            Timers.Cancel("ids");
             _log.Warning("Reading the journal's persistence ids failed, retrying: {Error}", failure.Cause.Message);
             Timers.StartSingleTimer("query", MemberIsUp.Instance, _retryInterval);
             Become(() =>
@@ -260,5 +251,4 @@ public sealed class ConfigBootstrapActor : ReceiveActor, IWithTimers
         public static readonly Retry Instance = new();
     }
 
-    private sealed record PersistenceIdsRead(IImmutableList<string> Ids);
 }

@@ -3,7 +3,6 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.Hosting;
-using Akka.Persistence.Sql;
 using Gateway.Actors.Routing;
 using Gateway.Protocol.Cluster;
 using Gateway.Protocol.Configuration;
@@ -28,7 +27,7 @@ public static class ConfigStoreExtensions
     public const string RegionName = "routes";
 
     /// <summary>
-    /// Adds the SQL journal and snapshot store, the <c>routes</c> shard region (coordinator state in Distributed Data,
+    /// Adds the SQL journal (<see cref="SqlJournal"/>), the <c>routes</c> shard region (coordinator state in Distributed Data,
     /// no remember-entities), <c>/user/route-replica</c> and <c>/user/config-bootstrap</c>, which applies
     /// <paramref name="initial"/> (the node's HOCON definitions) as upserts after rehydration.
     /// Needs <see cref="AddGatewayRouting"/> first and a <see cref="ConfigReplicaStatus"/> in DI. With a
@@ -39,7 +38,6 @@ public static class ConfigStoreExtensions
     {
         if (settings.Provider == "sqlite") PrepareSqlite(settings);
         builder.AddHocon(PersistenceConfig(settings), HoconAddMode.Append);
-        builder.AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
         builder.WithShardRegion<ConfigEntitiesKey>(RegionName, entityId => EntityProps(entityId, settings.WriteTimeout, settings.RepublishInterval),
             new ConfigEntityExtractor(settings.Shards),
             // Entities stay alive (one per definition, bounded by what operators define) so they keep re-announcing their state.
@@ -66,29 +64,30 @@ public static class ConfigStoreExtensions
             ? RouteEntity.Props(entityId[EntityKeys.RoutePrefix.Length..], writeTimeout, republishInterval)
             : UpstreamEntity.Props(entityId[EntityKeys.UpstreamPrefix.Length..], writeTimeout, republishInterval);
 
-    /// <summary>HOCON selecting Akka.Persistence.Sql for the journal, the snapshot store and the read journal.</summary>
+    /// <summary>Plugin id of the gateway's journal.</summary>
+    public const string JournalPluginId = "akka.persistence.journal.gateway-sql";
+
+    /// <summary>
+    /// HOCON selecting <see cref="SqlJournal"/> as the journal, and no snapshot store: config entities take no snapshots
+    /// (their histories are a few events per admin edit), and recovery asks the store for none.
+    /// </summary>
     public static Config PersistenceConfig(ConfigStoreSettings settings)
     {
         var connection = Quote(settings.EffectiveConnectionString);
-        var provider = Quote(settings.ProviderName);
+        var provider = Quote(settings.Provider);
         return ConfigurationFactory.ParseString($$"""
             akka.persistence {
               journal {
-                plugin = "akka.persistence.journal.sql"
-                sql { connection-string = {{connection}}, provider-name = {{provider}}, auto-initialize = on }
+                plugin = "{{JournalPluginId}}"
+                gateway-sql {
+                  class = "{{typeof(SqlJournal).FullName}}, {{typeof(SqlJournal).Assembly.GetName().Name}}"
+                  plugin-dispatcher = "akka.actor.default-dispatcher"
+                  provider = {{provider}}
+                  connection-string = {{connection}}
+                  auto-initialize = on
+                }
               }
-              snapshot-store {
-                plugin = "akka.persistence.snapshot-store.sql"
-                sql { connection-string = {{connection}}, provider-name = {{provider}}, auto-initialize = on }
-              }
-              query.journal.sql {
-                connection-string = {{connection}}, provider-name = {{provider}}, write-plugin = "akka.persistence.journal.sql"
-                # The read journal's sequence actor polls the journal's highest ordering every query-delay (1s), for
-                # events-by-tag and all-events queries, for the node's whole life: a SQL query through linq2db and a
-                # materialized stream each second, most of an idle member's CPU (issue 15). The node only ever runs
-                # CurrentPersistenceIds, once per bootstrap, which does not use it.
-                journal-sequence-retrieval { query-delay = 10m, max-backoff-query-delay = 10m }
-              }
+              snapshot-store.plugin = "akka.persistence.no-snapshot-store"
             }
             """);
     }

@@ -42,7 +42,4 @@ public sealed record ConfigStoreSettings(
         !string.IsNullOrWhiteSpace(ConnectionString) ? ConnectionString
         // Several node processes may share one file on one machine: wait on the lock rather than fail at once.
         : $"Data Source={SqlitePath};Pooling=True;Default Timeout=30";
-
-    /// <summary>The Linq2Db provider name of <see cref="Provider"/>.</summary>
-    public string ProviderName => Provider == "postgresql" ? "PostgreSQL.15" : "SQLite.MS";
 }

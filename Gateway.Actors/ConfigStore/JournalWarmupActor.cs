@@ -6,8 +6,9 @@ namespace Gateway.Actors.ConfigStore;
 /// <summary>
 /// <c>/user/journal-warmup</c>, started once the node is Up: recovers, persists and deletes one empty event under the
 /// node's own persistence id, then stops. The first config entity a node hosts otherwise pays for starting the journal
-/// plugin, opening its connection and compiling its recovery and insert queries: 0.5-1 s on top of the first admin write
-/// that lands on the node (measured in ops/bench/RESULTS.md, issue 15). It persists nothing when the node may not write
+/// plugin, creating its table, opening its connection and JIT-compiling its write and recovery paths (0.5-1 s on top of
+/// the first admin write that lands on the node with the plugin before <see cref="SqlJournal"/>, measured in
+/// ops/bench/RESULTS.md, issue 15). It persists nothing when the node may not write
 /// (<see cref="WriteFence"/>); its id is not an entity key, so bootstrap ignores it, and it holds at most one row per node address.
 /// </summary>
 public sealed class JournalWarmupActor : ReceivePersistentActor

@@ -118,18 +118,8 @@ if [[ $SKIP_BUILD != 1 ]]; then
     || { tail -n 40 "$RUNDIR/build.log" >&2; die "build failed"; }
   if needs_r2r; then
     log "publishing Gateway.Node with ReadyToRun (linux-x64, framework-dependent; takes minutes)"
-    # LanguageExt.Core (Akka.Persistence.Sql's dependency) stays IL: crossgen2 ran over 40 minutes on it here without
-    # finishing (2026-11-30), every other assembly takes seconds to a minute. Excluded through an imported targets file
-    # so that the project's own R2R settings, if any, are left as they are.
-    cat >"$RUNDIR/r2r-exclude.targets" <<'XML'
-<Project>
-  <ItemGroup>
-    <PublishReadyToRunExclude Include="LanguageExt.Core.dll" />
-  </ItemGroup>
-</Project>
-XML
+    # Gateway.Node.csproj lists the large libraries that stay IL (PublishReadyToRunExclude).
     if ! dotnet publish "$GATEWAY_PROJECT" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-        -p:CustomAfterMicrosoftCommonTargets="$RUNDIR/r2r-exclude.targets" \
         --nologo -v:q --disable-build-servers -o "$R2R_DIR" >"$RUNDIR/publish-r2r.log" 2>&1; then
       tail -n 20 "$RUNDIR/publish-r2r.log" >&2
       die "ReadyToRun publish failed (restore of the crossgen or runtime pack?): full log in $RUNDIR/publish-r2r.log"

@@ -15,7 +15,6 @@ public sealed class ConfigStoreSettingsTests
 
         Assert.Equal(new ConfigStoreSettings("data", "sqlite", "gateway.db", "", 30, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5)), settings);
         Assert.Equal(Path.GetFullPath("data/gateway.db"), settings.SqlitePath);
-        Assert.Equal("SQLite.MS", settings.ProviderName);
         Assert.Equal(new AdminApiSettings("", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500)), AdminApiSettings.FromConfig(NodeConfigLoader.Defaults));
         Assert.Equal(TimeSpan.FromSeconds(1), NodeConfigLoader.Defaults.GetTimeSpan("akka.cluster.distributed-data.gossip-interval"));
         Assert.Equal(TimeSpan.FromMilliseconds(100), NodeConfigLoader.Defaults.GetTimeSpan("akka.cluster.distributed-data.notify-subscribers-interval"));
@@ -42,12 +41,11 @@ public sealed class ConfigStoreSettingsTests
 
         var persistence = ConfigStoreExtensions.PersistenceConfig(ConfigStoreSettings.FromConfig(config));
 
-        foreach (var path in new[] { "akka.persistence.journal.sql", "akka.persistence.snapshot-store.sql", "akka.persistence.query.journal.sql" })
-        {
-            Assert.Equal("Host=db;Database=gateway;Username=gw", persistence.GetString($"{path}.connection-string"));
-            Assert.Equal("PostgreSQL.15", persistence.GetString($"{path}.provider-name"));
-        }
-        Assert.Equal("akka.persistence.journal.sql", persistence.GetString("akka.persistence.journal.plugin"));
+        var plugin = persistence.GetString("akka.persistence.journal.plugin");
+        Assert.Equal(ConfigStoreExtensions.JournalPluginId, plugin);
+        Assert.Equal("Host=db;Database=gateway;Username=gw", persistence.GetString($"{plugin}.connection-string"));
+        Assert.Equal("postgresql", persistence.GetString($"{plugin}.provider"));
+        Assert.Equal(typeof(SqlJournal), Type.GetType(persistence.GetString($"{plugin}.class"), throwOnError: true));
     }
 
     [Theory]

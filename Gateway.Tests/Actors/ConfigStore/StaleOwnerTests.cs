@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Configuration;
-using Akka.Persistence.Sql;
 using Gateway.Actors.ConfigStore;
 using Gateway.Node.Configuration;
 using Gateway.Protocol.Cluster;
@@ -12,7 +11,7 @@ namespace Gateway.Tests.Actors.ConfigStore;
 
 /// <summary>
 /// An owner entity whose state is behind the journal (another incarnation of it wrote meanwhile, as after a pause or a
-/// partition) stops rather than overwrites: its next persist collides with the newer event on the SQL journal's
+/// partition) stops rather than overwrites: its next persist collides with the newer event on the journal's
 /// (persistence id, sequence number) key. One-node cluster, SQLite journal in a temporary directory.
 /// </summary>
 public sealed class StaleOwnerTests : Akka.TestKit.Xunit2.TestKit
@@ -41,7 +40,6 @@ public sealed class StaleOwnerTests : Akka.TestKit.Xunit2.TestKit
                 akka.loglevel = WARNING
                 """)
             .WithFallback(ConfigStoreExtensions.PersistenceConfig(settings))
-            .WithFallback(SqlPersistence.DefaultConfiguration)
             .WithFallback(NodeConfigLoader.Defaults);
     }
 
