@@ -8,7 +8,7 @@ namespace Gateway.Actors.Caching;
 /// never passivated). Its entries live in this node's L2 store, bounded by bytes and entries for all shards together,
 /// under keys prefixed by the shard; when the shard moves to another node (rebalance, leaving) they are dropped here.
 /// </summary>
-public sealed class CacheEntity : ReceiveActor
+internal sealed class CacheEntity : ReceiveActor
 {
     private readonly ResponseCache _cache;
     private readonly string _prefix;

@@ -7,7 +7,7 @@ namespace Gateway.Actors.Caching;
 /// Routes messages of the <c>cache</c> region: the entity id is the key's shard number and is also the shard id, so each
 /// shard has exactly one entity and their number is fixed by <c>gateway.cache.l2.shards</c>, whatever the keys.
 /// </summary>
-public sealed class CacheEntityExtractor : IMessageExtractor
+internal sealed class CacheEntityExtractor : IMessageExtractor
 {
     /// <inheritdoc />
     public string? EntityId(object message) => (message as ICacheEntityMessage)?.CacheEntityId;

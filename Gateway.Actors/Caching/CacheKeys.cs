@@ -12,7 +12,7 @@ namespace Gateway.Actors.Caching;
 /// Cache keys. A base key is the route id and the parts the route chose (host, path, query, request headers), joined by
 /// a separator no request can contain; a variant key appends the values of the headers a response varies on.
 /// </summary>
-public static class CacheKeys
+internal static class CacheKeys
 {
     private const char PartSeparator = '\u001f';
     private const char VariantSeparator = '\u001e';

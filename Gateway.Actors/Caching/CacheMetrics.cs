@@ -3,7 +3,7 @@ using Prometheus;
 namespace Gateway.Actors.Caching;
 
 /// <summary>Prometheus metrics of the response cache.</summary>
-public static class CacheMetrics
+internal static class CacheMetrics
 {
     /// <summary>Requests on cached routes by route and X-Cache result.</summary>
     public static readonly Counter Requests = Metrics.CreateCounter("gateway_cache_requests_total",

@@ -10,7 +10,7 @@ namespace Gateway.Actors.Caching;
 /// use, whether a response may be stored and for how long, and whether a stored one is still fresh. Cache-Control and
 /// dates are parsed by ASP.NET's <c>Microsoft.Net.Http.Headers</c>, not by hand.
 /// </summary>
-public static class CachePolicy
+internal static class CachePolicy
 {
     /// <summary>How <paramref name="method"/> with these request headers uses the cache.</summary>
     public static RequestCacheMode ForRequest(string method, string? cacheControl, string? pragma, bool hasRange)

@@ -1,7 +1,7 @@
 namespace Gateway.Actors.Caching;
 
 /// <summary>Values of the <c>X-Cache</c> header on responses of cached routes.</summary>
-public static class CacheResults
+internal static class CacheResults
 {
     /// <summary>Header name.</summary>
     public const string Header = "X-Cache";

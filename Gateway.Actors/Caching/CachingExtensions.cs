@@ -5,13 +5,13 @@ using Akka.Hosting;
 namespace Gateway.Actors.Caching;
 
 /// <summary>Registry key of the <c>cache</c> shard region.</summary>
-public sealed class CacheRegionKey;
+internal sealed class CacheRegionKey;
 
 /// <summary>Registry key of <c>/user/cache</c>.</summary>
 public sealed class CacheActorKey;
 
 /// <summary>Akka.Hosting registration of the response cache's actors.</summary>
-public static class CachingExtensions
+internal static class CachingExtensions
 {
     /// <summary>Name of the shard region of L2 cache entities (<c>/system/sharding/cache</c>).</summary>
     public const string RegionName = "cache";

@@ -1,7 +1,7 @@
 namespace Gateway.Actors.Caching;
 
 /// <summary>How a request on a cached route uses the cache.</summary>
-public enum RequestCacheMode
+internal enum RequestCacheMode
 {
     /// <summary>Look up a stored response; on a miss fetch and store.</summary>
     Lookup,

@@ -1,7 +1,7 @@
 namespace Gateway.Actors.Caching;
 
 /// <summary>What the cache policy reads of an upstream response: its status and the header values that bear on storing it.</summary>
-public readonly record struct ResponseFacts(
+internal readonly record struct ResponseFacts(
     int Status,
     string? CacheControl = null,
     string? Expires = null,

@@ -15,7 +15,7 @@ namespace Gateway.Actors.Caching;
 /// whose responses vary, and whose rule this node does not know yet, costs a second ask carrying the values the owner named.
 /// The owner is the key's shard (<see cref="CacheKeys.ShardOf"/>), so the region holds at most <paramref name="shards"/> entities.
 /// </remarks>
-public sealed class ShardedCacheCluster(IActorRef region, int shards, TimeSpan askTimeout, TimeProvider time) : ICacheCluster
+internal sealed class ShardedCacheCluster(IActorRef region, int shards, TimeSpan askTimeout, TimeProvider time) : ICacheCluster
 {
     /// <inheritdoc />
     public async Task<CachedResponse?> GetAsync(string baseKey, IHeaderDictionary headers, ImmutableArray<string> vary, string? credentialHeader)

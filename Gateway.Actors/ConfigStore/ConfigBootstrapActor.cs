@@ -24,7 +24,7 @@ namespace Gateway.Actors.ConfigStore;
 /// (<see cref="AppliedFileRecord"/>), so an unchanged file never undoes an admin API edit, and the record is updated as
 /// each owner accepts its part. A first start on an empty journal applies the whole file.
 /// </remarks>
-public sealed class ConfigBootstrapActor : ReceiveActor, IWithTimers
+internal sealed class ConfigBootstrapActor : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan IdsTimeout = TimeSpan.FromSeconds(10);
     private readonly ILoggingAdapter _log = Context.GetLogger();

@@ -19,7 +19,7 @@ namespace Gateway.Actors.ConfigStore;
 /// An entity whose in-memory state is behind the journal (another incarnation wrote meanwhile) fails its next persist on
 /// the journal's unique (persistence id, sequence number) key and stops, so it never overwrites newer events.
 /// </remarks>
-public abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
+internal abstract class ConfigEntity : ReceivePersistentActor, IWithTimers
 {
     private readonly IActorRef _replicator;
     private readonly Akka.Cluster.Cluster _cluster;

@@ -4,7 +4,7 @@ using Gateway.Protocol.Cluster;
 namespace Gateway.Actors.ConfigStore;
 
 /// <summary>Routes messages to config entities by <see cref="IWithEntityKey.EntityKey"/>.</summary>
-public sealed class ConfigEntityExtractor(int shards) : HashCodeMessageExtractor(shards)
+internal sealed class ConfigEntityExtractor(int shards) : HashCodeMessageExtractor(shards)
 {
     /// <inheritdoc />
     public override string? EntityId(object message) => (message as IWithEntityKey)?.EntityKey;

@@ -15,13 +15,13 @@ namespace Gateway.Actors.ConfigStore;
 public sealed class ConfigEntitiesKey;
 
 /// <summary>Registry key of <c>/user/route-replica</c>.</summary>
-public sealed class RouteReplicaKey;
+internal sealed class RouteReplicaKey;
 
 /// <summary>Registry key of <c>/user/config-bootstrap</c>, which applies the node's config file changes (<see cref="ApplyFileDefinitions"/>).</summary>
 public sealed class ConfigFileKey;
 
 /// <summary>Akka.Hosting registration of the cluster-owned config: journal, shard region, replica and bootstrap.</summary>
-public static class ConfigStoreExtensions
+internal static class ConfigStoreExtensions
 {
     /// <summary>Name of the shard region (<c>/system/sharding/routes</c>) holding both route and upstream entities.</summary>
     public const string RegionName = "routes";

@@ -8,7 +8,7 @@ using Gateway.Protocol.Serialization;
 namespace Gateway.Actors.ConfigStore;
 
 /// <summary>The commands that take the cluster from one set of file-declared definitions to the next.</summary>
-public static class DefinitionChanges
+internal static class DefinitionChanges
 {
     /// <summary>
     /// Upserts of new or changed definitions and deletes of the ones <paramref name="next"/> no longer declares, in an

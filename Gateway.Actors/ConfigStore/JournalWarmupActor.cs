@@ -11,7 +11,7 @@ namespace Gateway.Actors.ConfigStore;
 /// ops/bench/RESULTS.md, issue 15). It persists nothing when the node may not write
 /// (<see cref="WriteFence"/>); its id is not an entity key, so bootstrap ignores it, and it holds at most one row per node address.
 /// </summary>
-public sealed class JournalWarmupActor : ReceivePersistentActor
+internal sealed class JournalWarmupActor : ReceivePersistentActor
 {
     private readonly string _persistenceId;
 

@@ -7,7 +7,7 @@ using Gateway.Protocol.Serialization;
 namespace Gateway.Actors.ConfigStore;
 
 /// <summary>Sharded entity <c>route:ID</c>: the single writer of one route (see <see cref="ConfigEntity"/>).</summary>
-public sealed class RouteEntity : ConfigEntity
+internal sealed class RouteEntity : ConfigEntity
 {
     private readonly string _id;
     private RouteState _state = RouteState.Empty;

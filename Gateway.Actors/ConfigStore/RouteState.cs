@@ -11,7 +11,7 @@ namespace Gateway.Actors.ConfigStore;
 /// </summary>
 /// <param name="Current">The route as stored, or null when it never existed or was deleted.</param>
 /// <param name="Version">Version of the last stored change (0 before the first).</param>
-public sealed record RouteState(RouteDefinition? Current, long Version)
+internal sealed record RouteState(RouteDefinition? Current, long Version)
 {
     /// <summary>State of a route that was never written.</summary>
     public static readonly RouteState Empty = new(null, 0);

@@ -7,7 +7,7 @@ using Gateway.Protocol.Upstreams;
 namespace Gateway.Actors.ConfigStore;
 
 /// <summary>Sharded entity <c>upstream:NAME</c>: the single writer of one upstream (see <see cref="ConfigEntity"/>).</summary>
-public sealed class UpstreamEntity : ConfigEntity
+internal sealed class UpstreamEntity : ConfigEntity
 {
     private readonly string _name;
     private UpstreamState _state = UpstreamState.Empty;

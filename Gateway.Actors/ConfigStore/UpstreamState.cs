@@ -9,7 +9,7 @@ namespace Gateway.Actors.ConfigStore;
 /// <summary>State of one upstream entity and its pure decisions (see <see cref="RouteState"/> for the versioning rules).</summary>
 /// <param name="Current">The upstream as stored, or null when it never existed or was deleted.</param>
 /// <param name="Version">Version of the last stored change (0 before the first).</param>
-public sealed record UpstreamState(UpstreamDefinition? Current, long Version)
+internal sealed record UpstreamState(UpstreamDefinition? Current, long Version)
 {
     /// <summary>State of an upstream that was never written.</summary>
     public static readonly UpstreamState Empty = new(null, 0);

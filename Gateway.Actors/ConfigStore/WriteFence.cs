@@ -43,7 +43,7 @@ public sealed class WriteFence : IExtension
 }
 
 /// <summary>Akka extension id of <see cref="WriteFence"/>.</summary>
-public sealed class WriteFenceProvider : ExtensionIdProvider<WriteFence>
+internal sealed class WriteFenceProvider : ExtensionIdProvider<WriteFence>
 {
     /// <inheritdoc />
     public override WriteFence CreateExtension(ExtendedActorSystem system) => new(system);

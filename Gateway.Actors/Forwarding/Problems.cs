@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Gateway.Actors.Forwarding;
 
 /// <summary>Writes the gateway's own error answers as RFC 9457 problem+json carrying the request id.</summary>
-public static class Problems
+internal static class Problems
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = false };
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace Gateway.Actors.Forwarding;
 
 /// <summary>Request id and W3C trace context: passed on when the client sent valid ones, started otherwise.</summary>
-public static class RequestIdentity
+internal static class RequestIdentity
 {
     /// <summary>The client's X-Request-Id when it is 1-128 visible ASCII characters, else a new one.</summary>
     public static string RequestId(HttpRequest request)

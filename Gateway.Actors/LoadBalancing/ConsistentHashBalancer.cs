@@ -7,7 +7,7 @@ namespace Gateway.Actors.LoadBalancing;
 /// an endpoint that is open, unhealthy or excluded passes its keys to the next endpoint on the ring. Requests without a key
 /// are spread round robin.
 /// </summary>
-public sealed class ConsistentHashBalancer : IKeyedLoadBalancer
+internal sealed class ConsistentHashBalancer : IKeyedLoadBalancer
 {
     private readonly RoundRobinBalancer _unkeyed = new();
 

@@ -6,7 +6,7 @@ namespace Gateway.Actors.LoadBalancing;
 /// endpoint URLs and weights, so every node builds the same ring, and an endpoint that leaves takes only its own points:
 /// only its keys move (about 1/N of them).
 /// </summary>
-public sealed class ConsistentHashRing
+internal sealed class ConsistentHashRing
 {
     /// <summary>Virtual nodes of the endpoint with the largest weight; lighter endpoints get proportionally fewer (at least <see cref="MinPoints"/>).</summary>
     public const int PointsPerEndpoint = 160;

@@ -3,7 +3,7 @@ using Gateway.Protocol.Upstreams;
 namespace Gateway.Actors.LoadBalancing;
 
 /// <summary>Creates the balancer for a load-balancing mode.</summary>
-public static class LoadBalancers
+internal static class LoadBalancers
 {
     /// <summary>A new balancer for endpoints with <paramref name="weights"/>.</summary>
     public static ILoadBalancer Create(LoadBalancingMode mode, IReadOnlyList<int> weights) => mode switch

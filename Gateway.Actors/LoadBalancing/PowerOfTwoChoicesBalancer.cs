@@ -3,7 +3,7 @@ using Gateway.Actors.Upstreams;
 namespace Gateway.Actors.LoadBalancing;
 
 /// <summary>Two distinct endpoints at random; the one with fewer requests in flight from this node wins.</summary>
-public sealed class PowerOfTwoChoicesBalancer : ILoadBalancer
+internal sealed class PowerOfTwoChoicesBalancer : ILoadBalancer
 {
     /// <inheritdoc />
     public EndpointState? Pick(EndpointState[] endpoints, EndpointState? exclude = null)

@@ -3,7 +3,7 @@ using Gateway.Actors.Upstreams;
 namespace Gateway.Actors.LoadBalancing;
 
 /// <summary>Each available endpoint in turn, through one shared atomic counter.</summary>
-public sealed class RoundRobinBalancer : ILoadBalancer
+internal sealed class RoundRobinBalancer : ILoadBalancer
 {
     private uint _next = uint.MaxValue;
 

@@ -5,7 +5,7 @@ namespace Gateway.Actors.LoadBalancing;
 /// is randomized per process): FNV-1a over the UTF-16 code units, finished with the MurmurHash3 64-bit mixer so that
 /// close inputs land far apart.
 /// </summary>
-public static class StableHash
+internal static class StableHash
 {
     private const ulong Offset = 14695981039346656037UL;
     private const ulong Prime = 1099511628211UL;

@@ -6,7 +6,7 @@ namespace Gateway.Actors.LoadBalancing;
 /// Weighted round robin without locks: a precomputed, smoothly interleaved schedule in which each endpoint
 /// appears in proportion to its weight (nginx's smooth weighted order), walked by one atomic counter.
 /// </summary>
-public sealed class WeightedBalancer : ILoadBalancer
+internal sealed class WeightedBalancer : ILoadBalancer
 {
     private readonly int[] _schedule;
     private uint _next = uint.MaxValue;

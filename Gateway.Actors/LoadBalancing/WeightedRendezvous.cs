@@ -8,7 +8,7 @@ namespace Gateway.Actors.LoadBalancing;
 /// whose weight shrank (10% to 20% moves about 10% of keys, all of them to the grown candidate). A candidate left out
 /// (weight 0, or unavailable) gives its keys to the others and takes no one else's.
 /// </summary>
-public static class WeightedRendezvous
+internal static class WeightedRendezvous
 {
     /// <summary>
     /// The index of the winner among candidates named by <paramref name="nameHashes"/> with <paramref name="weights"/>,

@@ -1,7 +1,7 @@
 namespace Gateway.Actors.Ops;
 
 /// <summary>The <c>actor</c> palette: the actors running on this node.</summary>
-public static class ActorPalette
+internal static class ActorPalette
 {
     /// <summary>The palette.</summary>
     public static OpsPalette Palette { get; } = new("actor", "actors of this node",

@@ -1,7 +1,7 @@
 namespace Gateway.Actors.Ops;
 
 /// <summary>Formats actor paths (<c>/user/upstreams/echo</c>) as an indented tree, children sorted by name.</summary>
-public static class ActorTree
+internal static class ActorTree
 {
     /// <summary>One line per path, indented two spaces per level below the shallowest, each parent before its children.</summary>
     public static IReadOnlyList<string> Format(IEnumerable<string> paths)

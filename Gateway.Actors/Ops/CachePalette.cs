@@ -10,7 +10,7 @@ namespace Gateway.Actors.Ops;
 /// The <c>gateway cache</c> commands (their own palette so the gateway palette stays as it is): purge by path prefix or
 /// exact key across the cluster, and this node's cache sizes. Both go through <c>/user/cache</c>.
 /// </summary>
-public static class CachePalette
+internal static class CachePalette
 {
     private const string Usage = "usage: pbm [HOST:PORT] gateway cache purge <prefix> | gateway cache purge --key <path?query>";
 

@@ -8,7 +8,7 @@ namespace Gateway.Actors.Ops;
 /// The <c>cluster</c> palette: membership as this node sees it, and the membership actions join, leave and down.
 /// The formatting is pure over a <see cref="ClusterView"/>; the actions call <see cref="Cluster"/>.
 /// </summary>
-public static class ClusterPalette
+internal static class ClusterPalette
 {
     /// <summary>The palette.</summary>
     public static OpsPalette Palette { get; } = new("cluster", "membership and sharding",

@@ -9,7 +9,7 @@ namespace Gateway.Actors.Ops;
 /// Runs <c>cluster tail</c>: subscribes to membership, reachability and leader events (the current state first, as
 /// events) and writes one frame per event until cancelled.
 /// </summary>
-public sealed class ClusterTailActor : OpsCommandActor
+internal sealed class ClusterTailActor : OpsCommandActor
 {
     private static readonly string[] Columns = ["time", "event", "address", "status"];
     private readonly bool _json;

@@ -8,7 +8,7 @@ namespace Gateway.Actors.Ops;
 /// <param name="SelfStatus">This node's membership status.</param>
 /// <param name="Leader">The leader's address, or null while there is none.</param>
 /// <param name="Members">Every member, ordered by address.</param>
-public sealed record ClusterView(string Self, string SelfStatus, string? Leader, ImmutableArray<MemberView> Members)
+internal sealed record ClusterView(string Self, string SelfStatus, string? Leader, ImmutableArray<MemberView> Members)
 {
     /// <summary>Reads the current state of <paramref name="cluster"/>.</summary>
     public static ClusterView From(Cluster cluster)

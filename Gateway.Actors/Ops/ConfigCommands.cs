@@ -15,7 +15,7 @@ namespace Gateway.Actors.Ops;
 /// <c>gateway routes apply FILE</c> and <c>gateway routes delete ID</c>: changes to the cluster's routes and upstreams,
 /// sent to their sharded owners as the admin API sends them (an <c>Ask</c> per definition: this is the ops edge).
 /// </summary>
-public static class ConfigCommands
+internal static class ConfigCommands
 {
     /// <summary><c>gateway routes apply &lt;file&gt;</c>.</summary>
     public static OpsCommand Apply { get; } = new()

@@ -7,7 +7,7 @@ using Gateway.Protocol.Ops;
 namespace Gateway.Actors.Ops;
 
 /// <summary>The <c>help</c> and <c>version</c> commands.</summary>
-public static class CorePalette
+internal static class CorePalette
 {
     /// <summary>The palette.</summary>
     public static OpsPalette Palette { get; } = new("help", "help and version",

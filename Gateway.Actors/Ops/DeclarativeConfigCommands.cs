@@ -10,7 +10,7 @@ namespace Gateway.Actors.Ops;
 /// <c>gateway config dump|diff|sync</c>, like decK's <c>gateway dump|diff|sync</c>: the cluster's upstreams and routes in
 /// the <c>--config</c> file format, the difference to a file, and applying that difference through the owners.
 /// </summary>
-public static class DeclarativeConfigCommands
+internal static class DeclarativeConfigCommands
 {
     /// <summary><c>gateway config dump</c>.</summary>
     public static OpsCommand Dump { get; } = new()

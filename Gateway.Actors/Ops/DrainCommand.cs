@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Gateway.Actors.Ops;
 
 /// <summary>The <c>gateway drain</c> command: this node stops taking traffic and leaves the cluster, as on SIGTERM.</summary>
-public static class DrainCommand
+internal static class DrainCommand
 {
     /// <summary><c>gateway drain</c>.</summary>
     public static OpsCommand Command { get; } = new()

@@ -8,7 +8,7 @@ namespace Gateway.Actors.Ops;
 /// then the children of each actor found, level by level down to the depth asked, and writes the tree once no answer came
 /// for a quiet period or the time limit passed (whatever was found by then).
 /// </summary>
-public sealed class HierarchyWalker : OpsCommandActor, IWithTimers
+internal sealed class HierarchyWalker : OpsCommandActor, IWithTimers
 {
     /// <summary>Deepest level walked below the start.</summary>
     public const int MaxDepth = 8;

@@ -4,7 +4,7 @@ using Gateway.Protocol.Ops;
 namespace Gateway.Actors.Ops;
 
 /// <summary>The <c>log</c> palette: recent log events of this node, and live ones.</summary>
-public static class LogPalette
+internal static class LogPalette
 {
     /// <summary>Events <c>log peek</c> shows without a count.</summary>
     public const int DefaultPeekCount = 20;

@@ -3,7 +3,7 @@ using Akka.Actor;
 namespace Gateway.Actors.Ops;
 
 /// <summary>Runs <c>log tail</c>: writes every log event added to the node's buffer until cancelled.</summary>
-public sealed class LogTailActor : OpsCommandActor
+internal sealed class LogTailActor : OpsCommandActor
 {
     private readonly LogBuffer _logs;
     private readonly bool _json;

@@ -7,4 +7,4 @@ namespace Gateway.Actors.Ops;
 /// <param name="Status">Akka membership status: Joining, WeaklyUp, Up, Leaving, Exiting, Down, Removed.</param>
 /// <param name="Roles">Cluster roles.</param>
 /// <param name="Reachable">False when some member's failure detector marks it unreachable.</param>
-public sealed record MemberView(string Address, string Status, ImmutableArray<string> Roles, bool Reachable);
+internal sealed record MemberView(string Address, string Status, ImmutableArray<string> Roles, bool Reachable);

@@ -8,7 +8,7 @@ namespace Gateway.Actors.Ops;
 /// <c>/user/ops</c>: resolves each <see cref="RunOpsCommand"/> against the catalog and runs it, as a task for the
 /// commands that complete on their own, or as a child actor for streams and walks, which a cancel stops.
 /// </summary>
-public sealed class OpsActor : ReceiveActor
+internal sealed class OpsActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly OpsContext _context;

@@ -9,7 +9,7 @@ namespace Gateway.Actors.Ops;
 public sealed class OpsActorKey;
 
 /// <summary>Akka.Hosting registration of the ops actor.</summary>
-public static class OpsActorExtensions
+internal static class OpsActorExtensions
 {
     /// <summary>Starts <c>/user/ops</c> over the DI <see cref="RouteTableHolder"/> and <see cref="LogBuffer"/>, with <paramref name="settings"/>.</summary>
     public static AkkaConfigurationBuilder AddGatewayOps(this AkkaConfigurationBuilder builder, OpsSettings settings) =>

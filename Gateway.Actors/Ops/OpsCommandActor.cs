@@ -7,7 +7,7 @@ namespace Gateway.Actors.Ops;
 /// Base of the commands that run as child actors of <c>/user/ops</c> (streams and tree walks). It ends the output with
 /// exit code 0 when stopped (a cancel included) and with an error frame and exit code 1 when it fails.
 /// </summary>
-public abstract class OpsCommandActor : ReceiveActor
+internal abstract class OpsCommandActor : ReceiveActor
 {
     /// <summary>Sets up the cancel handling for a command writing to <paramref name="output"/>.</summary>
     protected OpsCommandActor(OpsOutput output)

@@ -10,7 +10,7 @@ namespace Gateway.Actors.Ops;
 public sealed record RunOpsCommand(OpsRequest Request, OpsOutput Output, CancellationToken Cancelled);
 
 /// <summary>Sent by <c>/user/ops</c> to a command's child actor when the client cancelled it: end with exit code 0 and stop.</summary>
-public sealed record CancelOpsCommand
+internal sealed record CancelOpsCommand
 {
     /// <summary>The single instance.</summary>
     public static CancelOpsCommand Instance { get; } = new();

@@ -6,7 +6,7 @@ using Gateway.Protocol.Ops;
 namespace Gateway.Actors.Ops;
 
 /// <summary>The <c>cluster sharding</c> commands: the shard regions running on this node and what they host.</summary>
-public static class ShardingCommands
+internal static class ShardingCommands
 {
     /// <summary>What the commands say on a node that runs no shard region.</summary>
     public const string NotRunning = "no shard regions: cluster sharding is not running on this node";

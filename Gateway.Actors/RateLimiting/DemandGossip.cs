@@ -9,7 +9,7 @@ namespace Gateway.Actors.RateLimiting;
 /// (<c>uid</c> line, then <c>key TAB rate</c> lines). So no one replicated value grows with the number of keys a node
 /// has seen: at 100k active keys each entry holds at most <c>max-gossiped-keys / gossip-shards</c> lines per node.
 /// </summary>
-public static class DemandGossip
+internal static class DemandGossip
 {
     /// <summary>This node's report split into <paramref name="shards"/> payloads, keeping the <paramref name="maxKeys"/> largest demands.</summary>
     /// <param name="uid">The reporting member's unique address id: a report of an earlier incarnation of the node is ignored.</param>

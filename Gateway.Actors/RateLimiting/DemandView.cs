@@ -8,7 +8,7 @@ namespace Gateway.Actors.RateLimiting;
 /// removed, its demand is dropped at once; a node restarted on the same address counts again only with a report of the
 /// new incarnation. Owned by <see cref="RateLimitGossipActor"/>; not thread-safe.
 /// </summary>
-public sealed class DemandView
+internal sealed class DemandView
 {
     private readonly string _self;
     private readonly Dictionary<string, long> _up = new(StringComparer.Ordinal);

@@ -12,7 +12,7 @@ namespace Gateway.Actors.RateLimiting;
 /// counts while its writer (that incarnation of the node) is an Up, reachable member. Nothing here runs per request, and
 /// a node without cluster-scope traffic writes nothing.
 /// </summary>
-public sealed class RateLimitGossipActor : ReceiveActor, IWithTimers
+internal sealed class RateLimitGossipActor : ReceiveActor, IWithTimers
 {
     private const double Smoothing = 0.5;
     private const int EvictAfterIdleRounds = 240;

@@ -6,7 +6,7 @@ namespace Gateway.Actors.RateLimiting;
 /// <param name="Interval">How often demand is measured, gossiped and shares moved.</param>
 /// <param name="Shards">Distributed Data entries the report is spread over.</param>
 /// <param name="MaxGossipedKeys">Most keys one node reports per round (its hottest).</param>
-public sealed record RateLimitGossipSettings(TimeSpan Interval, int Shards, int MaxGossipedKeys)
+internal sealed record RateLimitGossipSettings(TimeSpan Interval, int Shards, int MaxGossipedKeys)
 {
     /// <summary>Reads the settings from a config that has the embedded reference as fallback.</summary>
     public static RateLimitGossipSettings FromConfig(Config config)

@@ -1,7 +1,7 @@
 namespace Gateway.Actors.RateLimiting;
 
 /// <summary>How a cluster-scope limit is split between the nodes: in proportion to their demand.</summary>
-public static class RateShares
+internal static class RateShares
 {
     /// <summary>The least share a node keeps (of the limit), so a key that moves to it is not starved for a round.</summary>
     public const double Floor = 0.02;

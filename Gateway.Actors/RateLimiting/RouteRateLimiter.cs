@@ -11,7 +11,7 @@ namespace Gateway.Actors.RateLimiting;
 /// A route's node-scope rate limit: System.Threading.RateLimiting's token bucket or sliding window, one partition per
 /// key. Answers whether a request may pass and the <c>RateLimit-*</c> header values for its key.
 /// </summary>
-public sealed class RouteRateLimiter : IRouteRateLimiter
+internal sealed class RouteRateLimiter : IRouteRateLimiter
 {
     // Keys idle this long stop counting as live; the cluster scope evicts its keys after as long (240 rounds of 250 ms).
     private static readonly TimeSpan KeyIdle = TimeSpan.FromMinutes(1);

@@ -5,20 +5,20 @@ using Gateway.Protocol.Configuration;
 namespace Gateway.Actors.Routing;
 
 /// <summary>Sent to the route-table actor with the node's complete, validated set of upstreams and routes to serve.</summary>
-public sealed record ApplyDefinitions(GatewayDefinitions Definitions)
+internal sealed record ApplyDefinitions(GatewayDefinitions Definitions)
 {
     /// <summary>Told <see cref="DefinitionsApplied"/> once a table built from these definitions (or newer ones) is published.</summary>
     public Akka.Actor.IActorRef? AckTo { get; init; }
 }
 
 /// <summary>Sent by the route-table actor to <see cref="ApplyDefinitions.AckTo"/> once the table is published.</summary>
-public sealed record DefinitionsApplied(long Generation);
+internal sealed record DefinitionsApplied(long Generation);
 
 /// <summary>Sent by the route-table actor to the upstreams actor: make these the node's upstreams.</summary>
-public sealed record ApplyUpstreams(ImmutableArray<Protocol.Upstreams.UpstreamDefinition> Upstreams, long Generation);
+internal sealed record ApplyUpstreams(ImmutableArray<Protocol.Upstreams.UpstreamDefinition> Upstreams, long Generation);
 
 /// <summary>Reply of the upstreams actor to <see cref="ApplyUpstreams"/>: the runtimes routes may now point at.</summary>
-public sealed record UpstreamsApplied(ImmutableDictionary<string, UpstreamRuntime> Runtimes, long Generation);
+internal sealed record UpstreamsApplied(ImmutableDictionary<string, UpstreamRuntime> Runtimes, long Generation);
 
 /// <summary>Published on the event stream by the route-table actor after it swapped in a new table.</summary>
-public sealed record RouteTablePublished(long Generation, int RouteCount, ImmutableArray<string> SkippedRoutes);
+internal sealed record RouteTablePublished(long Generation, int RouteCount, ImmutableArray<string> SkippedRoutes);

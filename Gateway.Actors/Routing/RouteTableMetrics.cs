@@ -6,7 +6,7 @@ namespace Gateway.Actors.Routing;
 /// How far configuration has propagated to this node: the generation and size of its route table and when it was last
 /// published. Nodes that disagree on the route count, or a stale publish time after an edit, show a change not yet applied.
 /// </summary>
-public static class RouteTableMetrics
+internal static class RouteTableMetrics
 {
     /// <summary>Route table generation on this node (grows with each compile).</summary>
     public static readonly Gauge Generation = Metrics.CreateGauge(

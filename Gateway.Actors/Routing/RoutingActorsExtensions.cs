@@ -5,13 +5,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gateway.Actors.Routing;
 
 /// <summary>Registry keys of the routing actors.</summary>
-public sealed class RouteTableActorKey;
+internal sealed class RouteTableActorKey;
 
 /// <summary>Registry key of the upstreams actor.</summary>
-public sealed class UpstreamsActorKey;
+internal sealed class UpstreamsActorKey;
 
 /// <summary>Akka.Hosting registration of <c>/user/upstreams</c> and <c>/user/route-table</c>.</summary>
-public static class RoutingActorsExtensions
+internal static class RoutingActorsExtensions
 {
     /// <summary>Starts the upstreams and route-table actors; the route table publishes into the DI <see cref="RouteTableHolder"/>.</summary>
     public static AkkaConfigurationBuilder AddGatewayRouting(this AkkaConfigurationBuilder builder, UpstreamDefaults defaults, RateLimiting.ClientAddressResolver clients) =>

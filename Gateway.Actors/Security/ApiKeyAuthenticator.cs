@@ -10,7 +10,7 @@ namespace Gateway.Actors.Security;
 /// API keys checked by their SHA-256: the gateway stores only hashes, hashes what the client sends and looks it up
 /// (a hash lookup leaks nothing about the stored keys through timing). No allocation per request for keys up to 256 bytes.
 /// </summary>
-public sealed class ApiKeyAuthenticator : RouteAuthenticator
+internal sealed class ApiKeyAuthenticator : RouteAuthenticator
 {
     private readonly FrozenDictionary<string, KeyIdentity> _byHash;
     private readonly FrozenDictionary<string, KeyIdentity>.AlternateLookup<ReadOnlySpan<char>> _lookup;

@@ -4,7 +4,7 @@ using Gateway.Protocol.Security;
 namespace Gateway.Actors.Security;
 
 /// <summary>Compiled allow and deny networks: deny wins, and a non-empty allow list refuses what it does not contain.</summary>
-public sealed class IpRuleSet
+internal sealed class IpRuleSet
 {
     private readonly IPNetwork[] _allow;
     private readonly IPNetwork[] _deny;

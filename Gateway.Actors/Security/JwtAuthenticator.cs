@@ -10,7 +10,7 @@ namespace Gateway.Actors.Security;
 /// JWT bearer validation of one policy with <see cref="JsonWebTokenHandler"/>: the <see cref="TokenValidationParameters"/>
 /// are built once, and rebuilt only when a JWKS refresh brings new keys; requests read them with one volatile load.
 /// </summary>
-public sealed partial class JwtAuthenticator : RouteAuthenticator
+internal sealed partial class JwtAuthenticator : RouteAuthenticator
 {
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
     private static readonly HttpClient JwksClient = new() { Timeout = TimeSpan.FromSeconds(10) };

@@ -8,7 +8,7 @@ namespace Gateway.Actors.Security;
 /// dot segments in <see cref="HttpRequest.Path"/> (decoding <c>%2E</c> first) and clamps at the root, so the path the router
 /// matches, and the only one forwarded, is the normalised one; this looks at the raw target to refuse the attempt instead.
 /// </summary>
-public static class PathGuard
+internal static class PathGuard
 {
     /// <summary>True when the raw request target climbs above the root (e.g. <c>/a/../../etc</c>, <c>/%2e%2e/x</c>).</summary>
     public static bool EscapesRoot(HttpContext context)

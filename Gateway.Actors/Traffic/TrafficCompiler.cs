@@ -8,10 +8,10 @@ namespace Gateway.Actors.Traffic;
 /// <summary>A route's split as compiled: its backends with their runtimes, and the sticky key if it has one.</summary>
 /// <param name="Backends">The backends, in definition order.</param>
 /// <param name="Sticky">Where the sticky key is read; null splits by weight alone.</param>
-public sealed record TrafficPlan(IReadOnlyList<WeightedBackend> Backends, RequestKey? Sticky);
+internal sealed record TrafficPlan(IReadOnlyList<WeightedBackend> Backends, RequestKey? Sticky);
 
 /// <summary>Resolves a route's backends against the node's upstream runtimes when the route table is compiled.</summary>
-public static class TrafficCompiler
+internal static class TrafficCompiler
 {
     /// <summary>The route's split, or null for a route with a single upstream (or with a backend missing, which skips the route).</summary>
     public static TrafficPlan? Plan(RouteDefinition route, IReadOnlyDictionary<string, UpstreamRuntime> runtimes, ClientAddressResolver? clients)

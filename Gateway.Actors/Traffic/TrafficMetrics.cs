@@ -3,7 +3,7 @@ using Prometheus;
 namespace Gateway.Actors.Traffic;
 
 /// <summary>Prometheus metrics of weighted splits and fallbacks; children are resolved when a route is compiled, never per request.</summary>
-public static class TrafficMetrics
+internal static class TrafficMetrics
 {
     /// <summary>Requests a route sent to each of its backends (upstreams), whatever the answer.</summary>
     public static readonly Counter BackendRequests = Metrics.CreateCounter(

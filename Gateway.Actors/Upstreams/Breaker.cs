@@ -12,7 +12,7 @@ namespace Gateway.Actors.Upstreams;
 /// sent while closed cannot trip an endpoint that has since opened and half-opened. Trials are granted when a request
 /// starts, never more than <see cref="BreakerPolicy.HalfOpenTrials"/> per half-open period nor in flight at once.
 /// </remarks>
-public static class Breaker
+internal static class Breaker
 {
     /// <summary>The next state after <paramref name="e"/>, under <paramref name="policy"/>.</summary>
     public static BreakerStep Next(BreakerSnapshot s, BreakerEvent e, BreakerPolicy policy) => e switch

@@ -1,7 +1,7 @@
 namespace Gateway.Actors.Upstreams;
 
 /// <summary>What happens to a breaker.</summary>
-public abstract record BreakerEvent
+internal abstract record BreakerEvent
 {
     private BreakerEvent()
     {

@@ -11,7 +11,7 @@ namespace Gateway.Actors.Upstreams;
 /// that doubles with each trip in a row, capped). One actor lives as long as its <see cref="EndpointState"/>: an edit of
 /// the upstream that keeps the endpoint hands the actor the new settings instead of replacing it.
 /// </summary>
-public sealed class EndpointActor : ReceiveActor, IWithTimers
+internal sealed class EndpointActor : ReceiveActor, IWithTimers
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly EndpointState _endpoint;

@@ -13,7 +13,7 @@ namespace Gateway.Actors.Upstreams;
 /// the endpoint. Local trips are announced to the other nodes, and theirs applied here. A changed
 /// definition attaches a new runtime: the old queue is closed and drains while the new one takes new requests.
 /// </summary>
-public sealed class UpstreamActor : ReceiveActor
+internal sealed class UpstreamActor : ReceiveActor
 {
     private static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(5);
     private readonly ILoggingAdapter _log = Context.GetLogger();

@@ -5,7 +5,7 @@ using Gateway.Protocol.Upstreams;
 namespace Gateway.Actors.Upstreams;
 
 /// <summary>Creates the one pooled <see cref="SocketsHttpHandler"/> per upstream that the forwarder sends through.</summary>
-public static class UpstreamClientFactory
+internal static class UpstreamClientFactory
 {
     /// <summary>A client with no cookies, redirects, proxy or decompression: the proxy passes bytes as they are.</summary>
     public static HttpMessageInvoker Create(UpstreamDefinition definition, UpstreamDefaults defaults)

@@ -1,4 +1,4 @@
 namespace Gateway.Actors.Upstreams;
 
 /// <summary>Sent by the upstreams actor to an upstream actor: serve from this runtime from now on (a changed definition).</summary>
-public sealed record AttachRuntime(UpstreamRuntime Runtime);
+internal sealed record AttachRuntime(UpstreamRuntime Runtime);

@@ -11,7 +11,7 @@ namespace Gateway.Actors.Upstreams;
 /// <c>/user/upstreams</c>: keeps one <see cref="UpstreamActor"/> per upstream definition, builds the runtimes the route
 /// table points at, and answers each <see cref="ApplyUpstreams"/> with the current set.
 /// </summary>
-public sealed class UpstreamsActor : ReceiveActor
+internal sealed class UpstreamsActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly UpstreamDefaults _defaults;

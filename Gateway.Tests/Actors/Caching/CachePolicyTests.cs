@@ -161,6 +161,7 @@ public sealed class CachePolicyTests
     [InlineData("GET", "max-age=0", null, false, RequestCacheMode.Refresh)]
     [InlineData("GET", null, "no-cache", false, RequestCacheMode.Refresh)]
     [InlineData("GET", "max-age=60", "no-cache", false, RequestCacheMode.Lookup)]
-    public void ForRequest(string method, string? cacheControl, string? pragma, bool range, RequestCacheMode expected) =>
-        Assert.Equal(expected, CachePolicy.ForRequest(method, cacheControl, pragma, range));
+    // expected is a RequestCacheMode, typed object because the enum is internal and a test method is public.
+    public void ForRequest(string method, string? cacheControl, string? pragma, bool range, object expected) =>
+        Assert.Equal((RequestCacheMode)expected, CachePolicy.ForRequest(method, cacheControl, pragma, range));
 }
