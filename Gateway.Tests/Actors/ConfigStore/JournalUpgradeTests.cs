@@ -92,14 +92,7 @@ public sealed class SqliteJournalUpgradeTests : JournalUpgradeContract
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        SqliteDirectory.Delete(_directory);
     }
 }
 
