@@ -74,8 +74,11 @@ public sealed class IngressConnections
     /// </summary>
     public async Task CloseListenersAsync()
     {
-        Volatile.Write(ref _closing, 1);
+        // Unbind first, then ask clients to close: a client told to close before the listen socket was gone could
+        // reconnect into the kernel's accept queue and have its next request reset when the socket closed under it.
+        // In this order its reconnect is refused before it sends anything.
         foreach (var listener in _listeners) await listener.UnbindAsync().ConfigureAwait(false);
+        Volatile.Write(ref _closing, 1);
     }
 
     /// <summary>Asks every open ingress connection to close gracefully: idle ones now, busy ones after their response.</summary>
