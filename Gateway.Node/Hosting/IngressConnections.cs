@@ -39,7 +39,7 @@ public sealed class IngressConnections
     /// <summary>Remembers an ingress listener so <see cref="OpenAsync"/> can bind it and <see cref="CloseListenersAsync"/> unbind it.</summary>
     internal void Add(GatedListener listener) => _listeners.Add(listener);
 
-    /// <summary>True once the drain began: every ingress response then carries <c>Connection: close</c>.</summary>
+    /// <summary>True once the drain unbound the listeners: every ingress response then carries <c>Connection: close</c>.</summary>
     public bool IsDraining => Volatile.Read(ref _closing) == 1;
 
     /// <summary>True once the ingress listeners are bound.</summary>

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Gateway.Actors.Routing;
+using Gateway.Tests.Protocol.Configuration;
 using Xunit;
 
 namespace Gateway.Tests.Actors;
@@ -18,7 +19,7 @@ public sealed class PublicSurfaceTests
     public void EveryPublicType_IsUsedByGatewayNode()
     {
         var node = string.Join('\n', Directory
-            .EnumerateFiles(Path.Combine(FindRoot(), "Gateway.Node"), "*.cs", SearchOption.AllDirectories)
+            .EnumerateFiles(Path.Combine(GatewayDefinitionsTests.RepoRoot(), "Gateway.Node"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
                         && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
             .Select(File.ReadAllText));
@@ -117,13 +118,4 @@ public sealed class PublicSurfaceTests
     }
 
     private static string SimpleName(Type type) => type.Name.Split('`')[0];
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("Gateway.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Gateway.Tests.Protocol.Configuration;
 using Xunit;
 
 namespace Gateway.Tests.Actors.Chain;
@@ -9,7 +10,7 @@ namespace Gateway.Tests.Actors.Chain;
 /// </summary>
 public sealed partial class ChainDependencyTests
 {
-    private static readonly string Actors = Path.Combine(FindRoot(), "Gateway.Actors");
+    private static readonly string Actors = Path.Combine(GatewayDefinitionsTests.RepoRoot(), "Gateway.Actors");
 
     [Fact]
     public void ChainAbstractions_ReferenceNoCapabilityFolder()
@@ -39,15 +40,6 @@ public sealed partial class ChainDependencyTests
         var text = File.ReadAllText(file);
         var own = Path.GetFileName(Path.GetDirectoryName(file)!);
         return QualifiedName().Matches(text).Select(m => m.Groups[1].Value).Where(n => n != own).ToHashSet();
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("Gateway.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"Gateway\.Actors\.([A-Za-z]+)")]
