@@ -24,6 +24,7 @@ public static class NodeConfigLoader
         ["GATEWAY_HOSTNAME"] = "akka.remote.dot-netty.tcp.hostname",
         ["GATEWAY_PORT_REMOTE"] = "akka.remote.dot-netty.tcp.port",
         ["GATEWAY_DATA_DIR"] = "gateway.data-directory",
+        ["GATEWAY_WARM_UP"] = "gateway.warm-up.duration",
     };
 
     /// <summary>The embedded defaults (<c>hocon/gateway.conf</c>).</summary>

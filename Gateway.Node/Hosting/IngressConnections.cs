@@ -36,6 +36,13 @@ public sealed class IngressConnections
     /// <summary>True for an endpoint on an ingress port.</summary>
     internal bool IsIngress(EndPoint endpoint) => endpoint is IPEndPoint ip && _ports.Contains(ip.Port);
 
+    /// <summary>The endpoint of the warm-up listener (127.0.0.1, a free port), configured in Kestrel only when the warm-up
+    /// pass is on; its listener is bound while the pass runs, never open to anyone but this process's pass.</summary>
+    internal static WarmupEndPoint WarmupEndPoint { get; } = new();
+
+    /// <summary>The warm-up listener, once Kestrel has asked for it (null when the pass is off).</summary>
+    internal GatedListener? WarmupListener { get; set; }
+
     /// <summary>Remembers an ingress listener so <see cref="OpenAsync"/> can bind it and <see cref="CloseListenersAsync"/> unbind it.</summary>
     internal void Add(GatedListener listener) => _listeners.Add(listener);
 
@@ -119,3 +126,6 @@ public sealed class IngressConnections
     private static void RequestClose(ConnectionContext connection) =>
         connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
 }
+
+/// <summary>127.0.0.1 on a free port, told apart from the ingress and admin endpoints by its type.</summary>
+internal sealed class WarmupEndPoint() : IPEndPoint(IPAddress.Loopback, 0);

@@ -1,3 +1,4 @@
+using System.Net;
 using Akka.Actor;
 using Akka.Cluster;
 using Gateway.Actors.ConfigStore;
@@ -86,10 +87,11 @@ internal sealed partial class IngressLifecycleService(DrainState state, IngressC
         try
         {
             while (!CanServe(system, table, replica)) await Task.Delay(ReadyPoll, stopping).ConfigureAwait(false);
-            // Before the ingress opens (and /readyz turns 200): the request path, compiled against an in-memory upstream.
+            // Before the ingress opens (and /readyz turns 200): the request path, over loopback, until the JIT is quiet.
             var warmup = services.GetRequiredService<IngressWarmup>();
-            var sent = await warmup.RunAsync(stopping).ConfigureAwait(false);
-            if (warmup.Settings.Duration > TimeSpan.Zero) LogWarmedUp(logger, sent, warmup.Elapsed.TotalMilliseconds, warmup.Failed);
+            if (warmup.Settings.Duration > TimeSpan.Zero && ingress.WarmupListener is { } loopback) await WarmUpAsync(warmup, loopback, stopping).ConfigureAwait(false);
+            // A stop during the pass ends it without an error: the ingress must not open then, not even for a moment.
+            stopping.ThrowIfCancellationRequested();
             await ingress.OpenAsync(stopping).ConfigureAwait(false);
             LogOpen(logger);
         }
@@ -105,8 +107,31 @@ internal sealed partial class IngressLifecycleService(DrainState state, IngressC
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up: {Requests} requests through the request path in {ElapsedMs:0} ms ({Failed} not answered 200)")]
-    private static partial void LogWarmedUp(ILogger logger, int requests, double elapsedMs, int failed);
+    // The pass only speeds the first seconds up: if it cannot run (its loopback port cannot bind...), the node opens anyway.
+    private async Task WarmUpAsync(IngressWarmup warmup, GatedListener loopback, CancellationToken stopping)
+    {
+        try
+        {
+            await loopback.OpenAsync(stopping).ConfigureAwait(false);
+            var sent = await warmup.RunAsync(((IPEndPoint)loopback.EndPoint).Port, stopping).ConfigureAwait(false);
+            LogWarmedUp(logger, sent, warmup.Elapsed.TotalMilliseconds, warmup.EndedQuiet ? "the JIT went quiet" : "its duration passed",
+                warmup.Failed);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            LogWarmupFailed(logger, ex);
+        }
+        finally
+        {
+            await loopback.UnbindAsync().ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Warm-up pass failed; opening the ingress without it")]
+    private static partial void LogWarmupFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up: {Requests} requests through the request path over loopback in {ElapsedMs:0} ms, ended as {Reason} ({Failed} not answered 200)")]
+    private static partial void LogWarmedUp(ILogger logger, int requests, double elapsedMs, string reason, int failed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node ready: ingress open")]
     private static partial void LogOpen(ILogger logger);

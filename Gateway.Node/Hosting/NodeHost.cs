@@ -65,7 +65,8 @@ public static class NodeHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         ConfigureLogging(builder, settings, logs);
         var ingressConnections = new IngressConnections([settings.IngressPort, settings.H2cPort, certificate is null ? 0 : tls.Port]);
-        ConfigureKestrel(builder, settings, tls, certificate, ingressConnections);
+        var warmup = WarmupSettings.FromConfig(config); // read here: a bad value stops the start with its field path (exit 2)
+        ConfigureKestrel(builder, settings, tls, certificate, ingressConnections, warmup.Duration > TimeSpan.Zero);
         if (certificate is not null)
             builder.Services.AddHostedService(sp => new CertificateReloader(certificate, tls, sp.GetRequiredService<ILogger<CertificateReloader>>()));
 
@@ -78,7 +79,6 @@ public static class NodeHost
         builder.Services.AddSingleton(sp => UpstreamFailureLog.FromConfig(config, sp.GetRequiredService<ILogger<UpstreamFailureLog>>()));
         builder.Services.AddSingleton<ForwardingServices>();
         builder.Services.AddSingleton<IngressHandler>();
-        var warmup = WarmupSettings.FromConfig(config); // read here: a bad value stops the start with its field path (exit 2)
         builder.Services.AddSingleton(sp => new IngressWarmup(warmup,
             sp.GetRequiredService<Yarp.ReverseProxy.Forwarder.IHttpForwarder>(), defaults));
         builder.Services.AddSingleton(Observability.SerilogAccessLog.FromConfig(config));
@@ -137,11 +137,15 @@ public static class NodeHost
         app.Lifetime.ApplicationStopped.Register(gauges.Dispose);
 
         var ingress = app.Services.GetRequiredService<IngressHandler>();
+        var warmupPass = app.Services.GetRequiredService<IngressWarmup>();
         var adminPort = settings.AdminPort;
         // Proxied traffic never goes through endpoint routing: everything not on the admin port goes straight to the handler.
         app.Use((context, next) =>
         {
-            if (context.Connection.LocalPort == adminPort) return next(context);
+            var port = context.Connection.LocalPort;
+            if (port == adminPort) return next(context);
+            // The warm-up pass's own connections, while it runs (before the ingress opens).
+            if (warmupPass.Owns(port)) return warmupPass.HandleAsync(context);
             // Draining: answer, and tell the client to open its next connection elsewhere (Kestrel closes after the response).
             if (ingressConnections.IsDraining && HttpProtocol.IsHttp11(context.Request.Protocol)) context.Response.Headers.Connection = "close";
             return ingress.HandleAsync(context);
@@ -177,7 +181,8 @@ public static class NodeHost
         builder.Services.AddSingleton<Serilog.ILogger>(node);
     }
 
-    private static void ConfigureKestrel(WebApplicationBuilder builder, NodeSettings settings, TlsSettings tls, ServerCertificate? certificate, IngressConnections ingress)
+    private static void ConfigureKestrel(WebApplicationBuilder builder, NodeSettings settings, TlsSettings tls, ServerCertificate? certificate,
+        IngressConnections ingress, bool warmup)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -189,6 +194,7 @@ public static class NodeHost
             if (certificate is not null) ListenTls(kestrel, settings.IngressHost, tls, certificate, ingress);
             if (settings.H2cPort > 0) Listen(kestrel, settings.IngressHost, settings.H2cPort, HttpProtocols.Http2, ingress);
             Listen(kestrel, settings.AdminHost, settings.AdminPort, HttpProtocols.Http1, null);
+            if (warmup) kestrel.Listen(IngressConnections.WarmupEndPoint, listen => listen.Protocols = HttpProtocols.Http1);
         });
     }
 

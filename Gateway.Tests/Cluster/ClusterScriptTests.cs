@@ -86,6 +86,7 @@ public sealed class ClusterScriptTests : IDisposable
         info.Environment["GATEWAY_PORT_OFFSET"] = _offset.ToString();
         info.Environment["GATEWAY_NODE_DLL"] = NodeProcess.NodeDll();
         info.Environment["DOTNET_gcServer"] = "0";
+        info.Environment["GATEWAY_WARM_UP"] = "0s";
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -68,6 +68,9 @@ public sealed class NodeProcess : IDisposable
         // Test nodes run no pbm host unless a test asks for one with --set gateway.ops.port=N (which wins over the
         // environment): parallel nodes would otherwise all try 127.0.0.1:9110.
         info.Environment["GATEWAY_OPS_PORT"] = "0";
+        // No warm-up pass (up to gateway.warm-up.duration before the ingress opens) unless a test asks for one with
+        // --set or its own GATEWAY_WARM_UP: the tests time their nodes' starts, not their steady rate.
+        info.Environment["GATEWAY_WARM_UP"] = "0s";
         foreach (var (name, value) in environment) info.Environment[name] = value;
         return new NodeProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet"));
     }

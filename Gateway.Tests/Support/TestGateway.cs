@@ -69,6 +69,8 @@ public sealed class TestGateway : IAsyncDisposable
               ops { hostname = "127.0.0.1", port = {{ops}} }
               logging.level = Warning
               data-directory = "{{data.Replace("\\", "/")}}"
+              # No warm-up pass unless the test sets one (below, which wins).
+              warm-up.duration = 0s
               {{gatewayHocon}}
             }
             akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }

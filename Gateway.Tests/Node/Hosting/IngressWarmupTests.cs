@@ -8,8 +8,9 @@ using Xunit;
 namespace Gateway.Tests.Node.Hosting;
 
 /// <summary>
-/// The warm-up pass before the ingress opens (issue 12, cold start): it runs before the node reports ready, and leaves
-/// nothing a user sees: no request reaches a real upstream, no access-log entry, no metric series, no rate-limit budget spent.
+/// The warm-up pass before the ingress opens (issue 12, cold start): it runs over a loopback listener of the node before
+/// the node reports ready, and leaves nothing a user sees: no request reaches a real upstream, no access-log entry, no
+/// metric series, no rate-limit budget spent, and its listener is gone.
 /// </summary>
 public sealed class IngressWarmupTests
 {
@@ -27,14 +28,14 @@ public sealed class IngressWarmupTests
         {
             // A pass long enough that a node opening its ingress without waiting for it would be seen ready while it runs.
             await using var gateway = await TestGateway.StartAsync($$"""
-                warm-up { duration = 3s, batch = 20, pause = 50ms }
+                warm-up { duration = 3s, quiet = 0s, connections = 4, batch = 5, pause = 50ms }
                 access-log { enabled = on, sample-rate = 1.0, path = "{{accessLog.Replace("\\", "/")}}", flush-interval = 100ms }
                 upstreams = [ { name = svc, endpoints = [ "{{upstream.Url}}" ] } ]
                 routes = [ { id = warm-up-test-api, path = "/{**rest}", upstream = svc, rate-limit { limit = 100, period = 1m } } ]
                 """, waitUntilReady: false);
             var warmup = gateway.Services.GetRequiredService<IngressWarmup>();
 
-            // The first moment /readyz answers 200, the pass has run to its end, every request answered by the in-memory sink.
+            // The first moment /readyz answers 200, the pass has run to its end, every request answered by its sink.
             await Eventually.TrueAsync(async () =>
             {
                 using var ready = await gateway.Admin.GetAsync("/readyz");
@@ -44,6 +45,15 @@ public sealed class IngressWarmupTests
             Assert.True(warmup.Requests >= 20, $"the pass sent {warmup.Requests} requests");
             Assert.Equal(0, warmup.Failed);
             Assert.True(warmup.Elapsed >= TimeSpan.FromSeconds(2.5), $"the pass took {warmup.Elapsed}");
+
+            // It ran over a real listener of the node, on loopback, which is closed now.
+            Assert.NotEqual(0, warmup.Port);
+            Assert.NotEqual(gateway.IngressPort, warmup.Port);
+            using (var probe = new System.Net.Sockets.TcpClient())
+            {
+                var refused = await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, warmup.Port));
+                Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
+            }
 
             // Nothing reached the real upstream, and no series of the pass is left in /metrics.
             Assert.Equal(0, Volatile.Read(ref upstreamRequests));
@@ -66,6 +76,37 @@ public sealed class IngressWarmupTests
         {
             foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileNameWithoutExtension(accessLog) + "*")) File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task Stop_DuringThePass_EndsItAndStopsPromptly_WithoutOpeningTheIngress()
+    {
+        await using var upstream = await TestUpstream.StartAsync(context => context.Response.WriteAsync("ok"));
+        var gateway = await TestGateway.StartAsync($$"""
+            warm-up { duration = 60s, quiet = 0s, connections = 4, batch = 5, pause = 50ms }
+            upstreams = [ { name = svc, endpoints = [ "{{upstream.Url}}" ] } ]
+            routes = [ { id = api, path = "/{**rest}", upstream = svc } ]
+            """, waitUntilReady: false);
+        var warmup = gateway.Services.GetRequiredService<IngressWarmup>();
+        var ingress = gateway.Services.GetRequiredService<Gateway.Node.Hosting.IngressConnections>();
+        try
+        {
+            await Eventually.TrueAsync(() => warmup.Port != 0, TimeSpan.FromSeconds(60), () => "the pass never started");
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
+
+        // A stop (SIGTERM) while the pass runs: it ends at once, the ingress never opens, the node stops well within its
+        // 60 s pass; the pass's listener is closed.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await gateway.DisposeAsync();
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the stop took {clock.Elapsed}");
+        Assert.False(ingress.IsOpen);
+        using var probe = new System.Net.Sockets.TcpClient();
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, warmup.Port));
     }
 
     [Fact]
