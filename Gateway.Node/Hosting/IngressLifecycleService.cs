@@ -92,6 +92,9 @@ internal sealed partial class IngressLifecycleService(DrainState state, IngressC
             if (warmup.Settings.Duration > TimeSpan.Zero && ingress.WarmupListener is { } loopback) await WarmUpAsync(warmup, loopback, stopping).ConfigureAwait(false);
             // A stop during the pass ends it without an error: the ingress must not open then, not even for a moment.
             stopping.ThrowIfCancellationRequested();
+            // The start's garbage (config, journal recovery, the pass's own requests) is dead now: one full compacting
+            // collection that hands the freed memory back to the OS, so the node does not idle on the heap the start grew.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             await ingress.OpenAsync(stopping).ConfigureAwait(false);
             LogOpen(logger);
         }
