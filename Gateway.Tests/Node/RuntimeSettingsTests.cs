@@ -47,4 +47,55 @@ public sealed class RuntimeSettingsTests
         Assert.Contains($"\nENV {SingleCpuMultiplier}\n", RepoFile("ops/k8s/Dockerfile"));
         Assert.Contains($"\nEnvironment={SingleCpuMultiplier}\n", RepoFile("ops/systemd/gateway@.service"));
     }
+
+    [Fact]
+    public void WaitsLongOnOneCpu_OnlyWithOneCpuAndNeitherSettingGiven()
+    {
+        static Func<string, string?> Env(params (string Name, string Value)[] vars) =>
+            name => vars.FirstOrDefault(v => v.Name == name).Value;
+
+        Assert.True(Gateway.Node.Hosting.IngressLifecycleService.WaitsLongOnOneCpu(1, Env()));
+        Assert.False(Gateway.Node.Hosting.IngressLifecycleService.WaitsLongOnOneCpu(2, Env()));
+        Assert.False(Gateway.Node.Hosting.IngressLifecycleService.WaitsLongOnOneCpu(1, Env(("DOTNET_TC_DelaySingleProcMultiplier", "1"))));
+        Assert.False(Gateway.Node.Hosting.IngressLifecycleService.WaitsLongOnOneCpu(1, Env(("COMPlus_TC_DelaySingleProcMultiplier", "1"))));
+        Assert.False(Gateway.Node.Hosting.IngressLifecycleService.WaitsLongOnOneCpu(1, Env(("DOTNET_TC_CallCountingDelayMs", "10"))));
+    }
+
+    /// <summary>A node that sees one CPU without the shipped multiplier says so in its log, once, at start; with it, nothing.</summary>
+    [Fact]
+    public async Task NodeOnOneCpu_WithoutTheMultiplier_WarnsAtStart_AndWithItDoesNot()
+    {
+        const string Warning = "This node sees one CPU and DOTNET_TC_DelaySingleProcMultiplier is not set";
+        var data = Path.Combine(Path.GetTempPath(), "gateway-node-" + Guid.NewGuid().ToString("N"));
+        var bare = StartOnOneCpu(data + "-bare", []);
+        var shipped = StartOnOneCpu(data + "-shipped", [("DOTNET_TC_DelaySingleProcMultiplier", "1")]);
+        try
+        {
+            await Eventually.TrueAsync(() => bare.Output.Contains("Node ready") && shipped.Output.Contains("Node ready"), TimeSpan.FromSeconds(90),
+                () => $"nodes not ready:\n{bare.Output}\n---\n{shipped.Output}");
+            Assert.Single(bare.Output.Split('\n'), line => line.Contains(Warning));
+            Assert.DoesNotContain(Warning, shipped.Output);
+        }
+        finally
+        {
+            bare.Dispose();
+            shipped.Dispose();
+            foreach (var dir in new[] { data + "-bare", data + "-shipped" })
+            {
+                try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); } catch (IOException) { }
+            }
+        }
+    }
+
+    // The sample node, with DOTNET_PROCESSOR_COUNT=1: the runtime then reports (and tiers for) one CPU.
+    private static NodeProcess StartOnOneCpu(string dataDirectory, (string Name, string Value)[] environment)
+    {
+        var env = environment.ToDictionary(e => e.Name, e => e.Value);
+        env["DOTNET_PROCESSOR_COUNT"] = "1";
+        env["GATEWAY_DATA_DIR"] = dataDirectory;
+        return NodeProcess.Start(env,
+            "--set", $"gateway.ingress.port={FreePort.NextStable()}", "--set", "gateway.ingress.hostname=127.0.0.1",
+            "--set", $"gateway.admin.port={FreePort.NextStable()}", "--set", $"gateway.sample.echo-port={FreePort.NextStable()}",
+            "--set", "akka.remote.dot-netty.tcp.port=0");
+    }
 }
