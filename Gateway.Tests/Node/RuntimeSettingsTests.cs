@@ -80,22 +80,84 @@ public sealed class RuntimeSettingsTests
         {
             bare.Dispose();
             shipped.Dispose();
-            foreach (var dir in new[] { data + "-bare", data + "-shipped" })
-            {
-                try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); } catch (IOException) { }
-            }
+            DeleteAll(data + "-bare", data + "-shipped");
+        }
+    }
+
+    /// <summary>
+    /// Issue 12: socket completions run on the sockets' event threads (one per CPU) unless turned off; the runtime then
+    /// starts one event thread per CPU where it otherwise starts one per 30 (the only trace of the setting a running
+    /// process shows: the node sets it for itself, in its own environment block).
+    /// </summary>
+    [Fact]
+    public async Task Node_RunsSocketCompletionsInline_ByDefault_AndNotWhenTurnedOff()
+    {
+        Assert.True(Environment.ProcessorCount >= 2, "needs 2 CPUs: with one, both settings start one event thread");
+        var data = Path.Combine(Path.GetTempPath(), "gateway-node-" + Guid.NewGuid().ToString("N"));
+        var inline = StartSample(data + "-inline", []);
+        var pooled = StartSample(data + "-pooled", [], "--set", "gateway.ingress.inline-completions=off");
+        try
+        {
+            await Eventually.TrueAsync(() => inline.Output.Contains("Node ready") && pooled.Output.Contains("Node ready"), TimeSpan.FromSeconds(90),
+                () => $"nodes not ready:\n{inline.Output}\n---\n{pooled.Output}");
+            Assert.Equal(Environment.ProcessorCount, SocketEventThreads(inline.Process.Id));
+            Assert.Equal(1, SocketEventThreads(pooled.Process.Id));
+        }
+        finally
+        {
+            inline.Dispose();
+            pooled.Dispose();
+            DeleteAll(data + "-inline", data + "-pooled");
+        }
+    }
+
+    [Fact]
+    public void SocketCompletions_TheEnvironmentWins_OverTheConfig()
+    {
+        var before = Environment.GetEnvironmentVariable(Gateway.Node.Hosting.SocketCompletions.Variable);
+        try
+        {
+            Environment.SetEnvironmentVariable(Gateway.Node.Hosting.SocketCompletions.Variable, "0");
+            Assert.False(Gateway.Node.Hosting.SocketCompletions.Apply(inline: true));
+            Assert.Equal("0", Environment.GetEnvironmentVariable(Gateway.Node.Hosting.SocketCompletions.Variable));
+            Environment.SetEnvironmentVariable(Gateway.Node.Hosting.SocketCompletions.Variable, null);
+            Assert.True(Gateway.Node.Hosting.SocketCompletions.Apply(inline: true));
+            Assert.Equal("1", Environment.GetEnvironmentVariable(Gateway.Node.Hosting.SocketCompletions.Variable));
+        }
+        finally
+        {
+            // This test process's own socket engine started long ago: the variable no longer changes anything in it.
+            Environment.SetEnvironmentVariable(Gateway.Node.Hosting.SocketCompletions.Variable, before);
+        }
+    }
+
+    // Threads the runtime's socket engine runs (".NET Sockets", one per engine).
+    private static int SocketEventThreads(int pid) =>
+        Directory.GetDirectories($"/proc/{pid}/task").Count(task =>
+        {
+            try { return File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Sockets"; }
+            catch (IOException) { return false; }
+        });
+
+    private static void DeleteAll(params string[] directories)
+    {
+        foreach (var dir in directories)
+        {
+            try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
     }
 
     // The sample node, with DOTNET_PROCESSOR_COUNT=1: the runtime then reports (and tiers for) one CPU.
-    private static NodeProcess StartOnOneCpu(string dataDirectory, (string Name, string Value)[] environment)
+    private static NodeProcess StartOnOneCpu(string dataDirectory, (string Name, string Value)[] environment) =>
+        StartSample(dataDirectory, [.. environment, ("DOTNET_PROCESSOR_COUNT", "1")]);
+
+    private static NodeProcess StartSample(string dataDirectory, (string Name, string Value)[] environment, params string[] args)
     {
         var env = environment.ToDictionary(e => e.Name, e => e.Value);
-        env["DOTNET_PROCESSOR_COUNT"] = "1";
         env["GATEWAY_DATA_DIR"] = dataDirectory;
-        return NodeProcess.Start(env,
+        return NodeProcess.Start(env, [
             "--set", $"gateway.ingress.port={FreePort.NextStable()}", "--set", "gateway.ingress.hostname=127.0.0.1",
             "--set", $"gateway.admin.port={FreePort.NextStable()}", "--set", $"gateway.sample.echo-port={FreePort.NextStable()}",
-            "--set", "akka.remote.dot-netty.tcp.port=0");
+            "--set", "akka.remote.dot-netty.tcp.port=0", .. args]);
     }
 }

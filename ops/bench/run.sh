@@ -23,6 +23,7 @@
 #   URL_PATH=/ping                 request path sent to every target
 #   READY_TIMEOUT=60               seconds to wait for each process to answer
 #   GATEWAY_ARGS=""                extra arguments appended to the gateway command line
+#   GATEWAY_ENV=""                 environment assignments for the gateway processes only (e.g. "DOTNET_X=1 DOTNET_Y=2")
 #   SKIP_BUILD=1                   reuse the existing Release builds
 #   KEEP_RUNDIR=1                  keep the temp dir with configs and process logs
 #   QUIET_WAIT=60                  seconds to wait for both cores to be >= 90% idle before starting
@@ -49,6 +50,7 @@ URL_PATH=${URL_PATH:-/ping}
 ACCESS_LOG_SAMPLE=${ACCESS_LOG_SAMPLE:-1.0}
 READY_TIMEOUT=${READY_TIMEOUT:-60}
 GATEWAY_ARGS=${GATEWAY_ARGS:-}
+GATEWAY_ENV=${GATEWAY_ENV:-}
 SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_RUNDIR=${KEEP_RUNDIR:-0}
 QUIET_WAIT=${QUIET_WAIT:-60}
@@ -313,7 +315,9 @@ start_gateway() {
   if [[ -n $GATEWAY_ARGS ]]; then read -r -a extra <<<"$GATEWAY_ARGS"; fi
   # Each gateway gets its own data dir (its SQLite journal) and remoting port so that two can run
   # side by side; the pbm host is off (idle, it would cost nothing, but two would share port 9110).
-  GATEWAY_DATA_DIR="$RUNDIR/data-$t" GATEWAY_PORT_REMOTE=$(pick_port) GATEWAY_OPS_PORT=0 taskset -c "$PROXY_CPU" dotnet "$GATEWAY_DLL" --config "$RUNDIR/$t.conf" "${extra[@]}" \
+  local -a genv=()
+  if [[ -n $GATEWAY_ENV ]]; then read -r -a genv <<<"$GATEWAY_ENV"; fi
+  env "${genv[@]}" GATEWAY_DATA_DIR="$RUNDIR/data-$t" GATEWAY_PORT_REMOTE=$(pick_port) GATEWAY_OPS_PORT=0 taskset -c "$PROXY_CPU" dotnet "$GATEWAY_DLL" --config "$RUNDIR/$t.conf" "${extra[@]}" \
     >"$RUNDIR/$t.log" 2>&1 &
   PID[$t]=$!
   STARTED_PIDS+=("${PID[$t]}")
@@ -537,6 +541,7 @@ TABLE="$RUNDIR/table.md"
     gc+="; "
   fi
   if needs_gateway_build; then gc+="gateway: $(gc_mode "$GATEWAY_DLL"); "; fi
+  if [[ -n $GATEWAY_ENV ]]; then gc+="gateway environment: $GATEWAY_ENV; "; fi
   echo "Env: cores idle before start CPU0 ${START_IDLE0}% / CPU1 ${START_IDLE1}% (other processes during kept runs: at most ${MAX_NOISE}% of a core; $RETRIED noisy runs redone);" \
     "GC ${gc:-n/a; }rounds $ROUNDS x ${DURATION}s interleaved ($TARGETS), gap ${GAP}s;" \
     "warm-up cycles of ${WARMUP_LOAD}s load and ${WARMUP_IDLE}s idle per .NET process until fewer than $JIT_QUIET methods were JIT-compiled in one (at least $WARMUP_CYCLES, at most $WARMUP_MAX_CYCLES): ${JIT_NOTE}" \
