@@ -12,6 +12,9 @@ public sealed class SerilogAccessLog : IAccessLog, IDisposable
     private readonly Logger _logger;
     private readonly double _sampleRate;
 
+    /// <summary>Entries the background writer may fall behind by before new ones are dropped.</summary>
+    internal const int QueueLimit = 10_000;
+
     private SerilogAccessLog(Logger logger, double sampleRate)
     {
         _logger = logger;
@@ -28,11 +31,17 @@ public sealed class SerilogAccessLog : IAccessLog, IDisposable
         if (rate is < 0 or > 1) throw new ConfigurationException($"gateway.access-log.sample-rate: {rate} is not between 0 and 1");
         var path = section.GetString("path");
         var logger = new LoggerConfiguration().MinimumLevel.Information();
-        if (string.IsNullOrEmpty(path)) logger.WriteTo.Console(new CompactJsonFormatter());
-        // Buffered: one write syscall per buffer instead of one per request; flushed on a timer and at shutdown.
-        else logger.WriteTo.File(new CompactJsonFormatter(), path, rollingInterval: RollingInterval.Day,
-            retainedFileCountLimit: section.GetInt("retained-files"), buffered: true,
-            flushToDiskInterval: section.GetTimeSpan("flush-interval"));
+        // Written on a background thread: a request never waits for the console or the disk (with inline socket
+        // completions it runs on a socket event thread that serves other connections too). When the writer falls
+        // QueueLimit entries behind, entries are dropped rather than the request path blocked.
+        logger.WriteTo.Async(sink =>
+        {
+            if (string.IsNullOrEmpty(path)) sink.Console(new CompactJsonFormatter());
+            // Buffered: one write syscall per buffer instead of one per request; flushed on a timer and at shutdown.
+            else sink.File(new CompactJsonFormatter(), path, rollingInterval: RollingInterval.Day,
+                retainedFileCountLimit: section.GetInt("retained-files"), buffered: true,
+                flushToDiskInterval: section.GetTimeSpan("flush-interval"));
+        }, bufferSize: QueueLimit, blockWhenFull: false);
         return new SerilogAccessLog(logger.CreateLogger(), rate);
     }
 
