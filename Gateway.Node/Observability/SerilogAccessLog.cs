@@ -31,8 +31,7 @@ public sealed class SerilogAccessLog : IAccessLog, IDisposable
         if (rate is < 0 or > 1) throw new ConfigurationException($"gateway.access-log.sample-rate: {rate} is not between 0 and 1");
         var path = section.GetString("path");
         var logger = new LoggerConfiguration().MinimumLevel.Information();
-        // Written on a background thread: a request never waits for the console or the disk (with inline socket
-        // completions it runs on a socket event thread that serves other connections too). When the writer falls
+        // Written on a background thread: a request never waits for the console or the disk. When the writer falls
         // QueueLimit entries behind, entries are dropped rather than the request path blocked.
         logger.WriteTo.Async(sink =>
         {

@@ -84,61 +84,6 @@ public sealed class RuntimeSettingsTests
         }
     }
 
-    /// <summary>
-    /// Issue 12: socket completions run on the sockets' event threads (one per CPU) unless turned off; the runtime then
-    /// starts one event thread per CPU where it otherwise starts one per 30 (the only trace of the setting a running
-    /// process shows: the node sets it for itself, in its own environment block).
-    /// </summary>
-    [Fact]
-    public async Task Node_RunsSocketCompletionsInline_ByDefault_AndNotWhenTurnedOff()
-    {
-        Assert.True(Environment.ProcessorCount >= 2, "needs 2 CPUs: with one, both settings start one event thread");
-        var data = Path.Combine(Path.GetTempPath(), "gateway-node-" + Guid.NewGuid().ToString("N"));
-        var inline = StartSample(data + "-inline", []);
-        var pooled = StartSample(data + "-pooled", [], "--set", "gateway.ingress.inline-completions=off");
-        try
-        {
-            await Eventually.TrueAsync(() => inline.Output.Contains("Node ready") && pooled.Output.Contains("Node ready"), TimeSpan.FromSeconds(90),
-                () => $"nodes not ready:\n{inline.Output}\n---\n{pooled.Output}");
-            Assert.Equal(Environment.ProcessorCount, SocketEventThreads(inline.Process.Id));
-            Assert.Equal(1, SocketEventThreads(pooled.Process.Id));
-        }
-        finally
-        {
-            inline.Dispose();
-            pooled.Dispose();
-            DeleteAll(data + "-inline", data + "-pooled");
-        }
-    }
-
-    [Fact]
-    public void SocketCompletions_TheEnvironmentWins_OverTheConfig()
-    {
-        var before = Environment.GetEnvironmentVariable(Gateway.Node.Hosting.SocketCompletions.Variable);
-        try
-        {
-            Environment.SetEnvironmentVariable(Gateway.Node.Hosting.SocketCompletions.Variable, "0");
-            Assert.False(Gateway.Node.Hosting.SocketCompletions.Apply(inline: true));
-            Assert.Equal("0", Environment.GetEnvironmentVariable(Gateway.Node.Hosting.SocketCompletions.Variable));
-            Environment.SetEnvironmentVariable(Gateway.Node.Hosting.SocketCompletions.Variable, null);
-            Assert.True(Gateway.Node.Hosting.SocketCompletions.Apply(inline: true));
-            Assert.Equal("1", Environment.GetEnvironmentVariable(Gateway.Node.Hosting.SocketCompletions.Variable));
-        }
-        finally
-        {
-            // This test process's own socket engine started long ago: the variable no longer changes anything in it.
-            Environment.SetEnvironmentVariable(Gateway.Node.Hosting.SocketCompletions.Variable, before);
-        }
-    }
-
-    // Threads the runtime's socket engine runs (".NET Sockets", one per engine).
-    private static int SocketEventThreads(int pid) =>
-        Directory.GetDirectories($"/proc/{pid}/task").Count(task =>
-        {
-            try { return File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Sockets"; }
-            catch (IOException) { return false; }
-        });
-
     private static void DeleteAll(params string[] directories)
     {
         foreach (var dir in directories)

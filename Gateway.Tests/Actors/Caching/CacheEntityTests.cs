@@ -47,6 +47,9 @@ public sealed class CacheEntityTests : TestKit
         var none = ImmutableDictionary<string, string>.Empty;
         five.Tell(new StoreCachedResponse("5", "a", none, Varying with { Vary = [] }));
         six.Tell(new StoreCachedResponse("6", "b", none, Varying with { Vary = [] }));
+        // Each owner answers its own read only after its store: both entries are in before they are counted.
+        five.Tell(new GetCachedResponse("5", "a", none));
+        ExpectMsg<CachedResponseFound>();
         six.Tell(new GetCachedResponse("6", "b", none));
         ExpectMsg<CachedResponseFound>();
         Assert.Equal(2, _cache.L2.Count);
