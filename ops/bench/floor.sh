@@ -62,21 +62,11 @@ wait_for_line() {
   die "$1 not ready within ${READY_TIMEOUT}s"
 }
 
-# kB of RSS: total, then anonymous data, the runtime's executable region, .dll images, .so images (as memory.sh splits them).
+# kB of RSS: total, then anonymous data, the runtime's executable region, .dll images, .so images (lib.sh's smaps_split).
 rss_split() {
-  local total
-  total=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status")
-  awk -v t="$total" '
-    /^[0-9a-f]+-[0-9a-f]+ / { perms = $2; path = ""; for (i = 6; i <= NF; i++) path = path (i > 6 ? " " : "") $i; next }
-    $1 == "Rss:" {
-      if (path ~ /doublemapper/ || ((path == "" || path ~ /^\[anon/) && perms ~ /x/)) c = "dm"
-      else if (path == "" || path ~ /^\[/) c = "anon"
-      else if (path ~ /\.dll$/) c = "dll"
-      else if (path ~ /\.so(\.[0-9.]+)?$/) c = "so"
-      else c = "other"
-      s[c] += $2
-    }
-    END { printf "%d %d %d %d %d\n", t, s["anon"], s["dm"], s["dll"], s["so"] }' "/proc/$1/smaps"
+  local split
+  read -r -a split <<<"$(smaps_split "/proc/$1/smaps")"
+  echo "$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status") ${split[0]} ${split[1]} ${split[2]} ${split[3]}"
 }
 
 # Starts process $1 (runtime, akka, yarp, gateway) for round $2, reads its RSS once it is ready and settled, stops it.

@@ -106,3 +106,20 @@ gateway {
 }
 EOF
 }
+
+# Prints "anon executable dll so otherfile" (kB of RSS) from an smaps file (/proc/PID/smaps or a copy of it).
+smaps_split() {
+  awk '
+    /^[0-9a-f]+-[0-9a-f]+ / { perms = $2; path = ""; for (i = 6; i <= NF; i++) path = path (i > 6 ? " " : "") $i; next }
+    $1 == "Rss:" {
+      # Executable memory the runtime allocates (JIT code, stubs, precode): the W^X double mapping, or anonymous
+      # executable mappings when W^X is off.
+      if (path ~ /doublemapper/ || ((path == "" || path ~ /^\[anon/) && perms ~ /x/)) c = "dm"
+      else if (path == "" || path ~ /^\[/) c = "anon"
+      else if (path ~ /\.dll$/) c = "dll"
+      else if (path ~ /\.so(\.[0-9.]+)?$/) c = "so"
+      else c = "other"
+      s[c] += $2
+    }
+    END { printf "%d %d %d %d %d\n", s["anon"], s["dm"], s["dll"], s["so"], s["other"] }' "$1"
+}

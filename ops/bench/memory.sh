@@ -132,23 +132,6 @@ for n in "${NAMES[@]}"; do [[ -f ${DLLS[$n]} ]] || die "missing ${DLLS[$n]} for 
 
 kb_field() { awk -v k="$2:" '$1 == k { print $2; exit }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-# Prints "anon executable dll so otherfile" (kB of RSS) from an smaps copy.
-smaps_split() {
-  awk '
-    /^[0-9a-f]+-[0-9a-f]+ / { perms = $2; path = ""; for (i = 6; i <= NF; i++) path = path (i > 6 ? " " : "") $i; next }
-    $1 == "Rss:" {
-      # Executable memory the runtime allocates (JIT code, stubs, precode): the W^X double mapping, or anonymous
-      # executable mappings when W^X is off.
-      if (path ~ /doublemapper/ || ((path == "" || path ~ /^\[anon/) && perms ~ /x/)) c = "dm"
-      else if (path == "" || path ~ /^\[/) c = "anon"
-      else if (path ~ /\.dll$/) c = "dll"
-      else if (path ~ /\.so(\.[0-9.]+)?$/) c = "so"
-      else c = "other"
-      s[c] += $2
-    }
-    END { printf "%d %d %d %d %d\n", s["anon"], s["dm"], s["dll"], s["so"], s["other"] }' "$1"
-}
-
 # The TOP_FILES mapped files with the most RSS in an smaps copy, as "kB name".
 smaps_top_files() {
   awk '
