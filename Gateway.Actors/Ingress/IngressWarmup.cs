@@ -22,7 +22,8 @@ namespace Gateway.Actors.Ingress;
 /// the same listener, and the response written back. (An earlier pass answered the forward in memory: it left Kestrel's
 /// and SocketsHttpHandler's socket code, most of the hot path, cold, and did not bring the steady rate sooner.) The idle
 /// gaps between bursts let the runtime's tiered compiler promote that code before the ingress is under load; the pass
-/// ends once the JIT has compiled nothing for <see cref="WarmupSettings.Quiet"/>, or after <see cref="WarmupSettings.Duration"/>.
+/// ends once the JIT compiled fewer than one method per 100 ms over <see cref="WarmupSettings.Quiet"/>, or after
+/// <see cref="WarmupSettings.Duration"/>.
 /// </summary>
 /// <remarks>
 /// Leaves nothing a user sees: no connection to any configured upstream (the sink answers on the warm-up listener, which
@@ -116,10 +117,8 @@ internal sealed class IngressWarmup(WarmupSettings settings, IHttpForwarder forw
             using var upstreamClient = UpstreamClientFactory.Create(upstream, defaults);
             using var limiter = NewLimiter();
             using var failures = new UpstreamFailureLog(NullLogger<UpstreamFailureLog>.Instance, TimeSpan.FromMinutes(1));
-            using var client = new HttpMessageInvoker(new SocketsHttpHandler
-            {
-                UseProxy = false, AllowAutoRedirect = false, UseCookies = false, ActivityHeadersPropagator = null,
-            });
+            // The pass's clients: a pooled client like the forward's own (no proxy, cookies, redirects or decompression).
+            using var client = UpstreamClientFactory.Create(upstream, defaults);
             var target = new Uri($"http://127.0.0.1:{port}/ping");
             var connections = Math.Max(1, settings.Connections);
             var jit = new JitQuiet(settings.Quiet, clock);

@@ -36,10 +36,6 @@ public sealed class IngressConnections
     /// <summary>True for an endpoint on an ingress port.</summary>
     internal bool IsIngress(EndPoint endpoint) => endpoint is IPEndPoint ip && _ports.Contains(ip.Port);
 
-    /// <summary>The endpoint of the warm-up listener (127.0.0.1, a free port), configured in Kestrel only when the warm-up
-    /// pass is on; its listener is bound while the pass runs, never open to anyone but this process's pass.</summary>
-    internal static WarmupEndPoint WarmupEndPoint { get; } = new();
-
     /// <summary>The warm-up listener, once Kestrel has asked for it (null when the pass is off).</summary>
     internal GatedListener? WarmupListener { get; set; }
 
@@ -127,5 +123,8 @@ public sealed class IngressConnections
         connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
 }
 
-/// <summary>127.0.0.1 on a free port, told apart from the ingress and admin endpoints by its type.</summary>
+/// <summary>
+/// The warm-up listener's endpoint, 127.0.0.1 on a free port, told apart from the ingress and admin endpoints by its type;
+/// configured in Kestrel only when the warm-up pass is on, and bound only while the pass runs.
+/// </summary>
 internal sealed class WarmupEndPoint() : IPEndPoint(IPAddress.Loopback, 0);

@@ -194,7 +194,7 @@ public static class NodeHost
             if (certificate is not null) ListenTls(kestrel, settings.IngressHost, tls, certificate, ingress);
             if (settings.H2cPort > 0) Listen(kestrel, settings.IngressHost, settings.H2cPort, HttpProtocols.Http2, ingress);
             Listen(kestrel, settings.AdminHost, settings.AdminPort, HttpProtocols.Http1, null);
-            if (warmup) kestrel.Listen(IngressConnections.WarmupEndPoint, listen => listen.Protocols = HttpProtocols.Http1);
+            if (warmup) kestrel.Listen(new WarmupEndPoint(), listen => listen.Protocols = HttpProtocols.Http1);
         });
     }
 

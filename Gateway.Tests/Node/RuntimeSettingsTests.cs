@@ -66,43 +66,16 @@ public sealed class RuntimeSettingsTests
     public async Task NodeOnOneCpu_WithoutTheMultiplier_WarnsAtStart_AndWithItDoesNot()
     {
         const string Warning = "This node sees one CPU and DOTNET_TC_DelaySingleProcMultiplier is not set";
-        var data = Path.Combine(Path.GetTempPath(), "gateway-node-" + Guid.NewGuid().ToString("N"));
-        var bare = StartOnOneCpu(data + "-bare", []);
-        var shipped = StartOnOneCpu(data + "-shipped", [("DOTNET_TC_DelaySingleProcMultiplier", "1")]);
-        try
+        // DOTNET_PROCESSOR_COUNT=1: the runtime then reports (and tiers for) one CPU.
+        using var bare = NodeProcess.StartSample(new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = "1" }, out _, out _);
+        using var shipped = NodeProcess.StartSample(new Dictionary<string, string>
         {
-            await Eventually.TrueAsync(() => bare.Output.Contains("Node ready") && shipped.Output.Contains("Node ready"), TimeSpan.FromSeconds(90),
-                () => $"nodes not ready:\n{bare.Output}\n---\n{shipped.Output}");
-            Assert.Single(bare.Output.Split('\n'), line => line.Contains(Warning));
-            Assert.DoesNotContain(Warning, shipped.Output);
-        }
-        finally
-        {
-            bare.Dispose();
-            shipped.Dispose();
-            DeleteAll(data + "-bare", data + "-shipped");
-        }
-    }
-
-    private static void DeleteAll(params string[] directories)
-    {
-        foreach (var dir in directories)
-        {
-            try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); } catch (IOException) { }
-        }
-    }
-
-    // The sample node, with DOTNET_PROCESSOR_COUNT=1: the runtime then reports (and tiers for) one CPU.
-    private static NodeProcess StartOnOneCpu(string dataDirectory, (string Name, string Value)[] environment) =>
-        StartSample(dataDirectory, [.. environment, ("DOTNET_PROCESSOR_COUNT", "1")]);
-
-    private static NodeProcess StartSample(string dataDirectory, (string Name, string Value)[] environment, params string[] args)
-    {
-        var env = environment.ToDictionary(e => e.Name, e => e.Value);
-        env["GATEWAY_DATA_DIR"] = dataDirectory;
-        return NodeProcess.Start(env, [
-            "--set", $"gateway.ingress.port={FreePort.NextStable()}", "--set", "gateway.ingress.hostname=127.0.0.1",
-            "--set", $"gateway.admin.port={FreePort.NextStable()}", "--set", $"gateway.sample.echo-port={FreePort.NextStable()}",
-            "--set", "akka.remote.dot-netty.tcp.port=0", .. args]);
+            ["DOTNET_PROCESSOR_COUNT"] = "1",
+            ["DOTNET_TC_DelaySingleProcMultiplier"] = "1",
+        }, out _, out _);
+        await Eventually.TrueAsync(() => bare.Output.Contains("Node ready") && shipped.Output.Contains("Node ready"), TimeSpan.FromSeconds(90),
+            () => $"nodes not ready:\n{bare.Output}\n---\n{shipped.Output}");
+        Assert.Single(bare.Output.Split('\n'), line => line.Contains(Warning));
+        Assert.DoesNotContain(Warning, shipped.Output);
     }
 }

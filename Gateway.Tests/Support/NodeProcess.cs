@@ -30,10 +30,13 @@ public sealed class NodeProcess : IDisposable
     public Process Process => _process;
 
     /// <summary>Starts <c>dotnet Gateway.Node.dll</c> with <paramref name="args"/> and a fresh temporary data directory.</summary>
-    public static NodeProcess Start(params string[] args)
+    public static NodeProcess Start(params string[] args) => StartWithOwnData(new Dictionary<string, string>(), args);
+
+    // A fresh temporary data directory, deleted on dispose, besides the extra environment.
+    private static NodeProcess StartWithOwnData(IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var data = Path.Combine(Path.GetTempPath(), "gateway-node-" + Guid.NewGuid().ToString("N"));
-        var node = Start(new Dictionary<string, string> { ["GATEWAY_DATA_DIR"] = data }, args);
+        var node = Start(new Dictionary<string, string>(environment) { ["GATEWAY_DATA_DIR"] = data }, args);
         node._ownedDataDirectory = data;
         return node;
     }
@@ -42,12 +45,16 @@ public sealed class NodeProcess : IDisposable
     /// Starts the README's sample node (no config file) on loopback: ingress, admin and echo upstream on free ports,
     /// remoting on an OS-picked port, then <paramref name="extraArgs"/>.
     /// </summary>
-    public static NodeProcess StartSample(out int ingress, out int admin, params string[] extraArgs)
+    public static NodeProcess StartSample(out int ingress, out int admin, params string[] extraArgs) =>
+        StartSample(new Dictionary<string, string>(), out ingress, out admin, extraArgs);
+
+    /// <summary>The sample node as <see cref="StartSample(out int, out int, string[])"/>, with the extra <paramref name="environment"/>.</summary>
+    public static NodeProcess StartSample(IReadOnlyDictionary<string, string> environment, out int ingress, out int admin, params string[] extraArgs)
     {
         ingress = FreePort.NextStable();
         admin = FreePort.NextStable();
         var echo = FreePort.NextStable();
-        return Start([
+        return StartWithOwnData(environment, [
             "--set", $"gateway.ingress.port={ingress}", "--set", "gateway.ingress.hostname=127.0.0.1",
             "--set", $"gateway.admin.port={admin}", "--set", $"gateway.sample.echo-port={echo}",
             "--set", "akka.remote.dot-netty.tcp.port=0", .. extraArgs]);
