@@ -8,6 +8,8 @@ try
         .Cast<System.Collections.DictionaryEntry>()
         .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
     var config = NodeConfigLoader.Load(args, environment);
+    // Before the first socket: the runtime counts its socket event threads once, when its socket engine starts.
+    Gateway.Actors.SocketCompletions.ApplyThreadCount(config.GetBoolean("gateway.ingress.inline-completions"));
     // Routes persist between runs in the journal here (SQLite by default): say where, so a restart's routes are no surprise.
     Console.Out.WriteLine($"gateway: data directory {Path.GetFullPath(config.GetString("gateway.data-directory"))} (persistence: {config.GetString("gateway.persistence.provider")})");
     var app = NodeHost.Build(config);

@@ -4,7 +4,10 @@ using Gateway.Protocol.Upstreams;
 
 namespace Gateway.Actors.Upstreams;
 
-/// <summary>Values for the upstream fields a definition leaves out, read from <c>gateway.upstream-defaults</c>.</summary>
+/// <summary>
+/// Values for the upstream fields a definition leaves out, read from <c>gateway.upstream-defaults</c>; and whether upstream
+/// connections complete inline (<c>gateway.ingress.inline-completions</c>, see <see cref="SocketCompletions"/>).
+/// </summary>
 public sealed record UpstreamDefaults(
     LoadBalancingMode LoadBalancing,
     int MaxInFlight,
@@ -15,7 +18,8 @@ public sealed record UpstreamDefaults(
     TimeSpan RetryAfter,
     BreakerPolicy Breaker,
     HealthCheckPolicy HealthCheck,
-    RetryPolicy Retry)
+    RetryPolicy Retry,
+    bool InlineCompletions = false)
 {
     /// <summary>Reads the defaults from a config that has the embedded reference as fallback.</summary>
     public static UpstreamDefaults FromConfig(Config config)
@@ -34,6 +38,7 @@ public sealed record UpstreamDefaults(
             config.GetTimeSpan("gateway.shedding.retry-after"),
             BreakerPolicy.FromConfig(section.GetConfig("circuit-breaker")),
             HealthCheckPolicy.FromConfig(section.GetConfig("health-check")),
-            RetryPolicy.FromConfig(section.GetConfig("retry")));
+            RetryPolicy.FromConfig(section.GetConfig("retry")),
+            config.GetBoolean("gateway.ingress.inline-completions"));
     }
 }

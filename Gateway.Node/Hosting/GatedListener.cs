@@ -1,5 +1,7 @@
 using System.Net;
+using Gateway.Actors;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace Gateway.Node.Hosting;
 
@@ -7,7 +9,9 @@ namespace Gateway.Node.Hosting;
 /// A listener Kestrel accepts from whose socket exists only between <see cref="OpenAsync"/> and <see cref="UnbindAsync"/>:
 /// until it opens, Kestrel's accept loop waits and clients are refused; once unbound, the loop ends.
 /// </summary>
-internal sealed class GatedListener(EndPoint endpoint, IConnectionListenerFactory sockets) : IConnectionListener
+/// <remarks>With <paramref name="inlineCompletions"/>, each accepted connection's socket completes on its event thread
+/// (<see cref="SocketCompletions"/>); <paramref name="sockets"/> is then a transport that schedules inline too.</remarks>
+internal sealed class GatedListener(EndPoint endpoint, IConnectionListenerFactory sockets, bool inlineCompletions = false) : IConnectionListener
 {
     private readonly TaskCompletionSource<IConnectionListener?> _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _unbound;
@@ -36,7 +40,10 @@ internal sealed class GatedListener(EndPoint endpoint, IConnectionListenerFactor
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
         var listener = await _gate.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return listener is null ? null : await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+        if (listener is null) return null;
+        var connection = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+        if (inlineCompletions && connection?.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket) SocketCompletions.PreferInline(socket);
+        return connection;
     }
 
     // The drain unbinds first and Kestrel's stop unbinds again: the second does nothing. Unbound before it opened, it never will.

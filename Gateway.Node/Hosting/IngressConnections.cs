@@ -33,6 +33,9 @@ public sealed class IngressConnections
     /// <summary>Ingress connections open now.</summary>
     public int OpenCount => _open.Count;
 
+    /// <summary>The ingress connections open now.</summary>
+    internal IEnumerable<ConnectionContext> Open => _open.Values;
+
     /// <summary>True for an endpoint on an ingress port.</summary>
     internal bool IsIngress(EndPoint endpoint) => endpoint is IPEndPoint ip && _ports.Contains(ip.Port);
 

@@ -9,7 +9,14 @@ namespace Gateway.Node.Hosting;
 /// table) and unbound by a drain without stopping the admin port. The warm-up listener is gated the same way, and bound
 /// only while the warm-up pass runs.
 /// </summary>
-internal sealed class IngressListenerFactory(IConnectionListenerFactory sockets, IngressConnections ingress)
+/// <remarks>
+/// The ingress and warm-up listeners come from <paramref name="proxySockets"/> and complete inline when
+/// <paramref name="inlineCompletions"/> is set (<c>gateway.ingress.inline-completions</c>): a transport that parses and runs
+/// each request on the thread that read it, over sockets whose reads complete on their event thread. Every other listener
+/// (admin, contact point) comes from <paramref name="sockets"/>, Kestrel's defaults.
+/// </remarks>
+internal sealed class IngressListenerFactory(IConnectionListenerFactory sockets, IConnectionListenerFactory proxySockets, bool inlineCompletions,
+    IngressConnections ingress)
     : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
@@ -17,12 +24,12 @@ internal sealed class IngressListenerFactory(IConnectionListenerFactory sockets,
         if (endpoint is WarmupEndPoint)
         {
             // Bound by the warm-up pass alone, for its duration.
-            var warmup = new GatedListener(endpoint, sockets);
+            var warmup = new GatedListener(endpoint, proxySockets, inlineCompletions);
             ingress.WarmupListener = warmup;
             return ValueTask.FromResult<IConnectionListener>(warmup);
         }
         if (!ingress.IsIngress(endpoint)) return sockets.BindAsync(endpoint, cancellationToken);
-        var gated = new GatedListener(endpoint, sockets);
+        var gated = new GatedListener(endpoint, proxySockets, inlineCompletions);
         ingress.Add(gated);
         return ValueTask.FromResult<IConnectionListener>(gated);
     }

@@ -120,9 +120,26 @@ public static class NodeHost
         builder.Services.AddSingleton<INodeDrain>(sp => sp.GetRequiredService<DrainState>());
         // Kestrel's socket transport, decorated so the drain can close the ingress listeners alone.
         builder.Services.RemoveAll<IConnectionListenerFactory>();
-        builder.Services.AddSingleton<IConnectionListenerFactory>(sp => new IngressListenerFactory(
-            new SocketTransportFactory(sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>()),
-            ingressConnections));
+        builder.Services.AddSingleton<IConnectionListenerFactory>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SocketTransportOptions>>();
+            var inline = defaults.InlineCompletions && Gateway.Actors.SocketCompletions.Supported;
+            // The proxied traffic's transport: with inline completions, Kestrel also parses and runs each request on the
+            // thread that completed its read instead of queueing it once more.
+            var proxy = inline
+                ? Options.Create(new SocketTransportOptions
+                {
+                    UnsafePreferInlineScheduling = true,
+                    Backlog = options.Value.Backlog,
+                    NoDelay = options.Value.NoDelay,
+                    MaxReadBufferSize = options.Value.MaxReadBufferSize,
+                    MaxWriteBufferSize = options.Value.MaxWriteBufferSize,
+                })
+                : options;
+            var loggers = sp.GetRequiredService<ILoggerFactory>();
+            return new IngressListenerFactory(new SocketTransportFactory(options, loggers), new SocketTransportFactory(proxy, loggers), inline,
+                ingressConnections);
+        });
         builder.Services.AddHostedService(sp => new IngressLifecycleService(sp.GetRequiredService<DrainState>(), ingressConnections, sp,
             sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<IngressLifecycleService>>()));
         // A node resuming from a long pause steps back (gateway.pause-watch).

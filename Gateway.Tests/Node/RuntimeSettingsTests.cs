@@ -78,4 +78,33 @@ public sealed class RuntimeSettingsTests
         Assert.Single(bare.Output.Split('\n'), line => line.Contains(Warning));
         Assert.DoesNotContain(Warning, shipped.Output);
     }
+
+    /// <summary>
+    /// Issue 12: with inline completions the proxied requests run on the socket event threads, so a node starts one per
+    /// CPU (the runtime's default is one per 30 CPUs, which would hold the ingress to one core); turned off, the runtime's
+    /// default stands. The environment's own count wins either way.
+    /// </summary>
+    [Fact]
+    public async Task Node_StartsOneSocketEventThreadPerCpu_WithInlineCompletions_AndTheDefaultWithout()
+    {
+        Assert.True(Environment.ProcessorCount >= 2, "needs 2 CPUs: with one, every setting starts one event thread");
+        var none = new Dictionary<string, string>();
+        using var inline = NodeProcess.StartSample(none, out _, out _);
+        using var handOff = NodeProcess.StartSample(none, out _, out _, "--set", "gateway.ingress.inline-completions=off");
+        using var given = NodeProcess.StartSample(new Dictionary<string, string> { [Gateway.Actors.SocketCompletions.ThreadCountVariable] = "3" },
+            out _, out _);
+        await Eventually.TrueAsync(() => new[] { inline, handOff, given }.All(n => n.Output.Contains("Node ready")), TimeSpan.FromSeconds(90),
+            () => $"nodes not ready:\n{inline.Output}\n---\n{handOff.Output}\n---\n{given.Output}");
+        Assert.Equal(Environment.ProcessorCount, SocketEventThreads(inline.Process.Id));
+        Assert.Equal(1, SocketEventThreads(handOff.Process.Id));
+        Assert.Equal(3, SocketEventThreads(given.Process.Id));
+    }
+
+    // Threads the runtime's socket engine runs (".NET Sockets", one per engine).
+    private static int SocketEventThreads(int pid) =>
+        Directory.GetDirectories($"/proc/{pid}/task").Count(task =>
+        {
+            try { return File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Sockets"; }
+            catch (IOException) { return false; }
+        });
 }
