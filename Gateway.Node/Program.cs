@@ -9,7 +9,10 @@ try
         .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
     var config = NodeConfigLoader.Load(args, environment);
     // Before the first socket: the runtime counts its socket event threads once, when its socket engine starts.
-    Gateway.Actors.SocketCompletions.ApplyThreadCount(config.GetBoolean("gateway.ingress.inline-completions"));
+    var inlineCompletions = config.GetBoolean("gateway.ingress.inline-completions");
+    Gateway.Actors.SocketCompletions.ApplyThreadCount(inlineCompletions);
+    if (inlineCompletions && !Gateway.Actors.SocketCompletions.Supported)
+        Console.Error.WriteLine("gateway: warning: this .NET runtime has no per-socket inline completions; gateway.ingress.inline-completions has no effect");
     // Routes persist between runs in the journal here (SQLite by default): say where, so a restart's routes are no surprise.
     Console.Out.WriteLine($"gateway: data directory {Path.GetFullPath(config.GetString("gateway.data-directory"))} (persistence: {config.GetString("gateway.persistence.provider")})");
     var app = NodeHost.Build(config);

@@ -126,16 +126,8 @@ public static class NodeHost
             var inline = defaults.InlineCompletions && Gateway.Actors.SocketCompletions.Supported;
             // The proxied traffic's transport: with inline completions, Kestrel also parses and runs each request on the
             // thread that completed its read instead of queueing it once more.
-            var proxy = inline
-                ? Options.Create(new SocketTransportOptions
-                {
-                    UnsafePreferInlineScheduling = true,
-                    Backlog = options.Value.Backlog,
-                    NoDelay = options.Value.NoDelay,
-                    MaxReadBufferSize = options.Value.MaxReadBufferSize,
-                    MaxWriteBufferSize = options.Value.MaxWriteBufferSize,
-                })
-                : options;
+            // Kestrel's defaults otherwise: the node configures no other socket transport option.
+            var proxy = inline ? Options.Create(new SocketTransportOptions { UnsafePreferInlineScheduling = true }) : options;
             var loggers = sp.GetRequiredService<ILoggerFactory>();
             return new IngressListenerFactory(new SocketTransportFactory(options, loggers), new SocketTransportFactory(proxy, loggers), inline,
                 ingressConnections);
