@@ -96,6 +96,7 @@ internal sealed partial class IngressLifecycleService(DrainState state, IngressC
             // The start's garbage (config, journal recovery, the pass's own requests) is dead now: one full compacting
             // collection that hands the freed memory back to the OS, so the node does not idle on the heap the start grew.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            NativeHeap.Trim();
             await ingress.OpenAsync(stopping).ConfigureAwait(false);
             LogOpen(logger);
         }
