@@ -39,6 +39,8 @@ public sealed class ResponseCache : IDisposable
     /// <summary>The cache's clock.</summary>
     public TimeProvider Time => _time;
 
+    private readonly RecentPurges _purges = new();
+
     /// <summary>Now, on the cache's clock.</summary>
     public DateTimeOffset Now => _time.GetUtcNow();
 
@@ -46,7 +48,11 @@ public sealed class ResponseCache : IDisposable
     public void AttachCluster(ICacheCluster cluster) => _cluster = cluster;
 
     /// <summary>Removes what <paramref name="purge"/> selects from this node's L1 and L2 stores; returns how many entries went from each.</summary>
-    public (int L1, int L2) PurgeLocal(PurgeCache purge) => (L1.Purge(purge), L2.Purge(purge));
+    public (int L1, int L2) PurgeLocal(PurgeCache purge)
+    {
+        _purges.Add(purge, Now);
+        return (L1.Purge(purge), L2.Purge(purge));
+    }
 
     /// <summary>
     /// Runs the cache for a request on a route whose cache is <paramref name="cache"/>: answers from L1 or L2, collapses
@@ -121,7 +127,9 @@ public sealed class ResponseCache : IDisposable
         try
         {
             if (stale is null && mode == RequestCacheMode.Lookup && cache.Definition.Cluster && _cluster is { } cluster
-                && await cluster.GetAsync(key, context.Request.Headers, L1.RuleOf(key)?.Headers ?? [], cache.CredentialHeader).ConfigureAwait(false) is { } remote)
+                && await cluster.GetAsync(key, context.Request.Headers, L1.RuleOf(key)?.Headers ?? [], cache.CredentialHeader).ConfigureAwait(false) is { } remote
+                // An owner that has not applied a purge this node applied yet answers with what the purge removed.
+                && !_purges.Covers(remote))
             {
                 if (CachePolicy.IsFresh(remote, Now))
                 {
