@@ -43,15 +43,12 @@ internal static class SocketCompletions
     /// <summary>
     /// With inline completions the proxied requests run on the socket event threads, and the runtime starts one of those
     /// per 30 CPUs; so before the process's first socket the node asks for one per CPU (what the runtime itself starts
-    /// when inline completions are on process-wide), unless the environment already says. Returns the count in force,
-    /// or null when the runtime's default applies.
+    /// when inline completions are on process-wide), unless the environment already says.
     /// </summary>
-    public static int? ApplyThreadCount(bool inline)
+    public static void ApplyThreadCount(bool inline)
     {
-        if (Environment.GetEnvironmentVariable(ThreadCountVariable) is { } given) return int.TryParse(given, out var n) ? n : null;
-        if (!inline || !Supported) return null;
+        if (!inline || !Supported || Environment.GetEnvironmentVariable(ThreadCountVariable) is not null) return;
         Environment.SetEnvironmentVariable(ThreadCountVariable, Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return Environment.ProcessorCount;
     }
 
     [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_PreferInlineCompletions")]

@@ -11,7 +11,7 @@ namespace Gateway.Node.Hosting;
 /// </summary>
 /// <remarks>With <paramref name="inlineCompletions"/>, each accepted connection's socket completes on its event thread
 /// (<see cref="SocketCompletions"/>); <paramref name="sockets"/> is then a transport that schedules inline too.</remarks>
-internal sealed class GatedListener(EndPoint endpoint, IConnectionListenerFactory sockets, bool inlineCompletions = false) : IConnectionListener
+internal sealed class GatedListener(EndPoint endpoint, IConnectionListenerFactory sockets, bool inlineCompletions) : IConnectionListener
 {
     private readonly TaskCompletionSource<IConnectionListener?> _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _unbound;
