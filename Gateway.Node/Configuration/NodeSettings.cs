@@ -37,10 +37,10 @@ public sealed record NodeSettings(
             g.GetString("admin.hostname"),
             g.GetInt("admin.port"),
             g.GetString("admin.token") ?? "",
-            g.GetBoolean("sample.enabled"),
+            Gateway.Actors.ConfigFlags.Get(g, "gateway", "sample.enabled"),
             g.GetInt("sample.echo-port"),
             level,
-            g.GetBoolean("logging.json"),
+            Gateway.Actors.ConfigFlags.Get(g, "gateway", "logging.json"),
             config.GetStringList("akka.cluster.seed-nodes").Count > 0,
             IngressLimits.FromConfig(g.GetConfig("ingress.limits")),
             ConfigDurations.Get(g, "gateway", "shutdown.drain-timeout"));

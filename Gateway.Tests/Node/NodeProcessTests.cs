@@ -46,6 +46,15 @@ public sealed class NodeProcessTests
     }
 
     [Fact]
+    public void Node_WithAFlagThatIsNotOnOrOff_Exits2AndNamesTheKey()
+    {
+        using var node = NodeProcess.StartSample(out _, out _, "--set", "gateway.ingress.inline-completions=maybe");
+        Assert.Equal(2, node.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Contains("gateway.ingress.inline-completions: 'maybe' is not on or off", node.Output);
+        Assert.DoesNotContain("Unhandled exception", node.Output);
+    }
+
+    [Fact]
     public void Node_WithUnknownArgument_Exits2WithUsage()
     {
         using var node = NodeProcess.Start("--frobnicate");
