@@ -9,7 +9,7 @@ try
         .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
     var config = NodeConfigLoader.Load(args, environment);
     // Before the first socket: the runtime counts its socket event threads once, when its socket engine starts.
-    var inlineCompletions = Gateway.Actors.ConfigFlags.Get(config, "", "gateway.ingress.inline-completions");
+    var inlineCompletions = Gateway.Actors.ConfigValues.Flag(config, "", "gateway.ingress.inline-completions");
     Gateway.Actors.SocketCompletions.ApplyThreadCount(inlineCompletions);
     if (inlineCompletions && !Gateway.Actors.SocketCompletions.Supported)
         Console.Error.WriteLine("gateway: warning: this .NET runtime has no per-socket inline completions; gateway.ingress.inline-completions has no effect");

@@ -26,7 +26,7 @@ public sealed record CacheSettings(
             c.GetByteSize("max-body-size") ?? 0,
             c.GetTimeSpan("stale-retention"),
             c.GetTimeSpan("collapse-timeout"),
-            ConfigFlags.Get(c, "gateway.cache", "l2.enabled"),
+            ConfigValues.Flag(c, "gateway.cache", "l2.enabled"),
             c.GetTimeSpan("l2.ask-timeout"),
             c.GetByteSize("l2.max-entry-size") ?? 0,
             c.GetByteSize("l2.size-limit") ?? 0,

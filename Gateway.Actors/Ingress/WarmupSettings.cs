@@ -17,8 +17,8 @@ public sealed record WarmupSettings(TimeSpan Duration, int Batch, TimeSpan Pause
     {
         const string At = "gateway.warm-up";
         var c = config.GetConfig(At);
-        var settings = new WarmupSettings(ConfigDurations.Get(c, At, "duration"), c.GetInt("batch"), ConfigDurations.Get(c, At, "pause"),
-            c.GetInt("connections"), ConfigDurations.Get(c, At, "quiet"));
+        var settings = new WarmupSettings(ConfigValues.Duration(c, At, "duration"), c.GetInt("batch"), ConfigValues.Duration(c, At, "pause"),
+            c.GetInt("connections"), ConfigValues.Duration(c, At, "quiet"));
         if (settings.Duration > TimeSpan.Zero && settings.Batch < 1)
             throw new ConfigurationException("gateway.warm-up.batch: must be at least 1 when the pass is on");
         if (settings.Duration > TimeSpan.Zero && settings.Connections < 1)

@@ -39,6 +39,6 @@ public sealed record UpstreamDefaults(
             BreakerPolicy.FromConfig(section.GetConfig("circuit-breaker")),
             HealthCheckPolicy.FromConfig(section.GetConfig("health-check")),
             RetryPolicy.FromConfig(section.GetConfig("retry")),
-            ConfigFlags.Get(config, "", "gateway.ingress.inline-completions"));
+            ConfigValues.Flag(config, "", "gateway.ingress.inline-completions"));
     }
 }

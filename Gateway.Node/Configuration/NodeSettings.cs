@@ -37,13 +37,13 @@ public sealed record NodeSettings(
             g.GetString("admin.hostname"),
             g.GetInt("admin.port"),
             g.GetString("admin.token") ?? "",
-            Gateway.Actors.ConfigFlags.Get(g, "gateway", "sample.enabled"),
+            Gateway.Actors.ConfigValues.Flag(g, "gateway", "sample.enabled"),
             g.GetInt("sample.echo-port"),
             level,
-            Gateway.Actors.ConfigFlags.Get(g, "gateway", "logging.json"),
+            Gateway.Actors.ConfigValues.Flag(g, "gateway", "logging.json"),
             config.GetStringList("akka.cluster.seed-nodes").Count > 0,
             IngressLimits.FromConfig(g.GetConfig("ingress.limits")),
-            ConfigDurations.Get(g, "gateway", "shutdown.drain-timeout"));
+            ConfigValues.Duration(g, "gateway", "shutdown.drain-timeout"));
 
         if (settings.DrainTimeout < TimeSpan.Zero)
             throw new ConfigurationException($"gateway.shutdown.drain-timeout: {settings.DrainTimeout} is negative");

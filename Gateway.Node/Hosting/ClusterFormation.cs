@@ -16,7 +16,7 @@ namespace Gateway.Node.Hosting;
 public static class ClusterFormation
 {
     /// <summary>True when <paramref name="config"/> turns Cluster.Bootstrap on.</summary>
-    public static bool UsesBootstrap(Config config) => Gateway.Actors.ConfigFlags.Get(config, "", "gateway.cluster-bootstrap.enabled");
+    public static bool UsesBootstrap(Config config) => Gateway.Actors.ConfigValues.Flag(config, "", "gateway.cluster-bootstrap.enabled");
 
     /// <summary>Starts forming or joining the cluster of <paramref name="system"/> the way its config says.</summary>
     public static void Start(ActorSystem system, bool bootstrap, bool hasSeedNodes)

@@ -84,7 +84,7 @@ public static class NodeHost
         builder.Services.AddSingleton(Observability.SerilogAccessLog.FromConfig(config));
         builder.Services.AddGatewayTracing(config);
         var configFile = config.GetString("gateway.config-file");
-        if (!string.IsNullOrEmpty(configFile) && Gateway.Actors.ConfigFlags.Get(config, "", "gateway.watch-config-file"))
+        if (!string.IsNullOrEmpty(configFile) && Gateway.Actors.ConfigValues.Flag(config, "", "gateway.watch-config-file"))
         {
             builder.Services.AddHostedService(sp => new ConfigFileWatcher(configFile,
                 sp.GetRequiredService<ActorRegistry>(), adminApi.AskTimeout, sp.GetRequiredService<ILogger<ConfigFileWatcher>>()));

@@ -33,7 +33,7 @@ internal static class MetricsSetup
     /// </remarks>
     public static void Configure(Config config)
     {
-        var requestMeters = Gateway.Actors.ConfigFlags.Get(config, "", "gateway.metrics.dotnet-request-meters");
+        var requestMeters = Gateway.Actors.ConfigValues.Flag(config, "", "gateway.metrics.dotnet-request-meters");
         Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressEventCounters = true });
         Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate =
             instrument => requestMeters || !IsPerRequest(instrument));

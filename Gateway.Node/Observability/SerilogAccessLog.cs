@@ -26,7 +26,7 @@ public sealed class SerilogAccessLog : IAccessLog, IDisposable
     public static IAccessLog FromConfig(Config config)
     {
         var section = config.GetConfig("gateway.access-log");
-        if (!Gateway.Actors.ConfigFlags.Get(section, "gateway.access-log", "enabled")) return NoAccessLog.Instance;
+        if (!Gateway.Actors.ConfigValues.Flag(section, "gateway.access-log", "enabled")) return NoAccessLog.Instance;
         var rate = section.GetDouble("sample-rate");
         if (rate is < 0 or > 1) throw new ConfigurationException($"gateway.access-log.sample-rate: {rate} is not between 0 and 1");
         var path = section.GetString("path");

@@ -19,7 +19,7 @@ public sealed record TlsSettings(int Port, string CertificatePath, string KeyPat
             tls.GetInt("port"),
             certificate.Length == 0 ? "" : Path.GetFullPath(certificate),
             key.Length == 0 ? "" : Path.GetFullPath(key),
-            Gateway.Actors.ConfigFlags.Get(tls, "gateway.ingress.tls", "http2"),
+            Gateway.Actors.ConfigValues.Flag(tls, "gateway.ingress.tls", "http2"),
             tls.GetTimeSpan("reload-check-interval"));
 
         if (key.Length > 0 && !settings.Enabled)
