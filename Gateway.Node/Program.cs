@@ -15,6 +15,8 @@ try
         Console.Error.WriteLine("gateway: warning: this .NET runtime has no per-socket inline completions; gateway.ingress.inline-completions has no effect");
     // Routes persist between runs in the journal here (SQLite by default): say where, so a restart's routes are no surprise.
     Console.Out.WriteLine($"gateway: data directory {Path.GetFullPath(config.GetString("gateway.data-directory"))} (persistence: {config.GetString("gateway.persistence.provider")})");
+    // Before the actor system: Akka reads an App.config the node never has (AppConfigFile says what that costs).
+    AppConfigFile.Disable();
     var app = NodeHost.Build(config);
     await app.RunAsync();
     // 0 after a drain (SIGTERM, gateway drain); set otherwise by a node that had to stop, e.g. its ingress could not listen.

@@ -2,7 +2,8 @@ namespace Gateway.Tests.Node;
 
 /// <summary>
 /// A node pays in memory only for what its config uses (issue 12): with no tracing endpoint, no JWT policy and no MVC,
-/// the process maps none of OpenTelemetry's, IdentityModel's or MVC's assemblies, read from its /proc/PID/maps. And in
+/// the process maps none of OpenTelemetry's, IdentityModel's or MVC's assemblies, nor those System.Configuration loads to
+/// read an App.config, read from its /proc/PID/maps. And in
 /// CPU: .NET's per-request meters are exported (and so recorded per request) only when the config asks for them.
 /// </summary>
 [Trait("Category", "Process")]
@@ -31,6 +32,10 @@ public sealed class UnusedFeatureLoadTests
         Assert.DoesNotContain(mapped, f => f.StartsWith("OpenTelemetry", StringComparison.Ordinal));
         Assert.DoesNotContain(mapped, f => f.StartsWith("Microsoft.IdentityModel", StringComparison.Ordinal));
         Assert.DoesNotContain("Microsoft.AspNetCore.Mvc.Core.dll", mapped);
+        // Akka asks System.Configuration for an App.config the node never has; the file-less configuration system
+        // (AppConfigFile) answers, so the machine and exe configuration records, which loaded this (and, before the
+        // first scrape, System.Diagnostics.Process and the XML parser's reader), are never built.
+        Assert.DoesNotContain("System.Net.WebClient.dll", mapped);
     }
 
     [Fact]

@@ -14,9 +14,9 @@
 #                            ENV_tc0="DOTNET_TC_CallCountingDelayMs=0") and DLL_V=path runs another build of
 #                            Gateway.Node.dll (e.g. a ReadyToRun publish); ARGS_V="--set k=v" adds arguments
 #                            to its command line (e.g. ARGS_nowarm="--set gateway.warm-up.duration=0s").
-#   SHIPPED_ENV="DOTNET_TC_DelaySingleProcMultiplier=1"
-#                            the environment the shipped image and systemd unit give a node (ops/k8s/Dockerfile,
-#                            ops/systemd/gateway@.service), set for every gateway variant before its ENV_V;
+#   SHIPPED_ENV=<shipped.env>
+#                            the environment the shipped image and systemd unit give a node (ops/bench/shipped.env:
+#                            ops/k8s/Dockerfile, ops/systemd/gateway@.service), set for every gateway variant before its ENV_V;
 #                            SHIPPED_ENV= runs the bare `dotnet Gateway.Node.dll`. YARP runs with the runtime's defaults.
 #   YARP=1                   measure the YARP baseline too (0: gateways only)
 #   DURATION=60 SLICE=5      seconds of load after the ingress opens, and the length of one slice
@@ -40,7 +40,7 @@ source "$BENCH_DIR/policies.sh"
 
 VARIANTS=${VARIANTS:-gateway}
 YARP=${YARP:-1}
-SHIPPED_ENV=${SHIPPED_ENV-DOTNET_TC_DelaySingleProcMultiplier=1}
+SHIPPED_ENV=${SHIPPED_ENV-$(grep -v '^#' "$BENCH_DIR/shipped.env" | xargs)}
 DURATION=${DURATION:-60}
 SLICE=${SLICE:-5}
 STEADY=${STEADY:-20}

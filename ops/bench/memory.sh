@@ -34,7 +34,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_DIR="$ROOT/ops/bench"
 
-ALL_LEVERS="baseline wx-off gen0-4m gen0-2m conserve-5 gc-nonconcurrent pgo-off tc-off tc-delay-0 tc-quickjit-off malloc-arenas-2 r2r r2r-wx-off"
+ALL_LEVERS="baseline shipped wx-off gen0-4m gen0-2m conserve-5 gc-nonconcurrent pgo-off tc-off tc-delay-0 tc-quickjit-off malloc-arenas-2 r2r r2r-wx-off"
 LEVERS=${LEVERS:-$ALL_LEVERS}
 EXTRA_LEVERS=${EXTRA_LEVERS:-}
 ROUNDS=${ROUNDS:-1}
@@ -72,6 +72,7 @@ for tool in wrk nginx curl taskset ss flock; do command -v "$tool" >/dev/null ||
 lever_env() {
   case $1 in
     baseline|r2r)     echo "-";;
+    shipped)          grep -v '^#' "$BENCH_DIR/shipped.env" | xargs;; # the shipped image's and unit's environment
     wx-off|r2r-wx-off) echo "DOTNET_EnableWriteXorExecute=0";;     # JIT code mapped once (RWX) instead of twice
     gen0-4m)          echo "DOTNET_GCgen0size=0x400000";;          # gen0 budget 4 MiB (default: sized from the L3 cache)
     gen0-2m)          echo "DOTNET_GCgen0size=0x200000";;

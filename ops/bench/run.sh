@@ -23,7 +23,9 @@
 #   URL_PATH=/ping                 request path sent to every target
 #   READY_TIMEOUT=60               seconds to wait for each process to answer
 #   GATEWAY_ARGS=""                extra arguments appended to the gateway command line
-#   GATEWAY_ENV=""                 environment assignments for the gateway processes only (e.g. "DOTNET_X=1 DOTNET_Y=2")
+#   GATEWAY_ENV=<shipped.env>      environment assignments for the gateway processes only (e.g. "DOTNET_X=1 DOTNET_Y=2");
+#                                  by default the shipped image's and unit's (ops/bench/shipped.env), GATEWAY_ENV= for
+#                                  the runtime's defaults. YARP always runs with the runtime's defaults.
 #   SKIP_BUILD=1                   reuse the existing Release builds
 #   KEEP_RUNDIR=1                  keep the temp dir with configs and process logs
 #   QUIET_WAIT=60                  seconds to wait for both cores to be >= 90% idle before starting
@@ -50,7 +52,7 @@ URL_PATH=${URL_PATH:-/ping}
 ACCESS_LOG_SAMPLE=${ACCESS_LOG_SAMPLE:-1.0}
 READY_TIMEOUT=${READY_TIMEOUT:-60}
 GATEWAY_ARGS=${GATEWAY_ARGS:-}
-GATEWAY_ENV=${GATEWAY_ENV:-}
+GATEWAY_ENV=${GATEWAY_ENV-$(grep -v '^#' "$BENCH_DIR/shipped.env" | xargs)}
 SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_RUNDIR=${KEEP_RUNDIR:-0}
 QUIET_WAIT=${QUIET_WAIT:-60}
