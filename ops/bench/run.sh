@@ -7,8 +7,11 @@
 #   TARGETS="direct yarp gateway"  which targets to measure, in this order within a round; also
 #                                  gateway-cached: the same gateway process, a cached route (hits)
 #                                  gateway-log: a second gateway with the access log on (to a file)
+#                                  gateway-alt: a second plain gateway with GATEWAY_ALT_ENV added to its
+#                                  environment, to compare a runtime setting with the gateway's in one run
 #                                  gateway-policies: a gateway whose route has every policy on (rate limit
 #                                  never reached, breaker, active health check, metrics, access log at 1%)
+#   GATEWAY_ALT_ENV=""             gateway-alt's environment assignments, after GATEWAY_ENV (e.g. "DOTNET_TieredPGO=0")
 #   ACCESS_LOG_SAMPLE=1.0          sample rate of gateway-log's access log (0-1)
 #   ROUNDS=5                       interleaved measured rounds per target
 #   DURATION=10                    seconds of wrk load per round
@@ -52,6 +55,7 @@ URL_PATH=${URL_PATH:-/ping}
 ACCESS_LOG_SAMPLE=${ACCESS_LOG_SAMPLE:-1.0}
 READY_TIMEOUT=${READY_TIMEOUT:-60}
 GATEWAY_ARGS=${GATEWAY_ARGS:-}
+GATEWAY_ALT_ENV=${GATEWAY_ALT_ENV:-}
 GATEWAY_ENV=${GATEWAY_ENV-$(grep -v '^#' "$BENCH_DIR/shipped.env" | xargs)}
 SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_RUNDIR=${KEEP_RUNDIR:-0}
@@ -74,11 +78,11 @@ die() { log "ERROR: $*"; exit 1; }
 has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
 # Both gateway targets are served by one gateway process.
 needs_gateway() { has_target gateway || has_target gateway-cached; }
-# Any target that runs Gateway.Node (gateway-log and gateway-policies each run their own process).
-needs_gateway_build() { needs_gateway || has_target gateway-log || has_target gateway-policies; }
+# Any target that runs Gateway.Node (gateway-log, gateway-alt and gateway-policies each run their own process).
+needs_gateway_build() { needs_gateway || has_target gateway-log || has_target gateway-alt || has_target gateway-policies; }
 
 for t in $TARGETS; do
-  case $t in direct|yarp|gateway|gateway-log|gateway-cached|gateway-policies) ;; *) die "unknown target '$t' in TARGETS (use direct, yarp, gateway, gateway-log, gateway-cached, gateway-policies)";; esac
+  case $t in direct|yarp|gateway|gateway-log|gateway-alt|gateway-cached|gateway-policies) ;; *) die "unknown target '$t' in TARGETS (use direct, yarp, gateway, gateway-log, gateway-alt, gateway-cached, gateway-policies)";; esac
 done
 [[ -n ${TARGETS// /} ]] || die "TARGETS is empty"
 for v in ROUNDS DURATION GAP WARMUP_CYCLES WARMUP_LOAD WARMUP_IDLE JIT_QUIET WARMUP_MAX_CYCLES CONNECTIONS READY_TIMEOUT QUIET_WAIT NOISE_LIMIT RETRIES; do
@@ -317,8 +321,9 @@ start_gateway() {
   if [[ -n $GATEWAY_ARGS ]]; then read -r -a extra <<<"$GATEWAY_ARGS"; fi
   # Each gateway gets its own data dir (its SQLite journal) and remoting port so that two can run
   # side by side; the pbm host is off (idle, it would cost nothing, but two would share port 9110).
-  local -a genv=()
+  local -a genv=() alt=()
   if [[ -n $GATEWAY_ENV ]]; then read -r -a genv <<<"$GATEWAY_ENV"; fi
+  if [[ $t == gateway-alt && -n $GATEWAY_ALT_ENV ]]; then read -r -a alt <<<"$GATEWAY_ALT_ENV"; genv+=("${alt[@]}"); fi
   env "${genv[@]}" GATEWAY_DATA_DIR="$RUNDIR/data-$t" GATEWAY_PORT_REMOTE=$(pick_port) GATEWAY_OPS_PORT=0 taskset -c "$PROXY_CPU" dotnet "$GATEWAY_DLL" --config "$RUNDIR/$t.conf" "${extra[@]}" \
     >"$RUNDIR/$t.log" 2>&1 &
   PID[$t]=$!
@@ -434,6 +439,7 @@ if needs_gateway; then start_gateway gateway; fi
 if has_target gateway-log; then
   start_gateway gateway-log "node=access-log { enabled = on, sample-rate = $ACCESS_LOG_SAMPLE, path = \"$RUNDIR/access.log\" }"
 fi
+if has_target gateway-alt; then start_gateway gateway-alt; fi
 if has_target gateway-policies; then
   start_gateway gateway-policies policies=gateway-policies
 fi
@@ -500,6 +506,7 @@ label() {
     gateway) echo "gateway";;
     gateway-cached) echo "gateway, cached route (L1 hits)";;
     gateway-log) echo "gateway, access log at $ACCESS_LOG_SAMPLE";;
+    gateway-alt) echo "gateway with ${GATEWAY_ALT_ENV:-(no other environment)}";;
     gateway-policies) echo "gateway, every policy on (rate limit, breaker, health check, metrics, access log 1%)";;
   esac
 }
@@ -532,6 +539,10 @@ TABLE="$RUNDIR/table.md"
   if has_target gateway && has_target gateway-policies; then
     echo
     echo "Every policy on / gateway without policies: $(ratio gateway-policies gateway) of the requests per second."
+  fi
+  if has_target gateway && has_target gateway-alt; then
+    echo
+    echo "Gateway with ${GATEWAY_ALT_ENV:-(no other environment)} / gateway: $(ratio gateway-alt gateway) of the requests per second."
   fi
   echo
   gc=""
