@@ -28,12 +28,17 @@ bench_cleanup() {
   if [[ $SUCCESS == 1 && $KEEP_RUNDIR != 1 ]]; then rm -rf "$RUNDIR"; else log "configs and process logs kept in $RUNDIR"; fi
 }
 
-# A free TCP port on 127.0.0.1 that this run has not handed out yet.
+# A free TCP port on 127.0.0.1 that this run has not handed out yet, below the kernel's ephemeral range
+# (net.ipv4.ip_local_port_range, 32768-60999 by default): a port picked inside it could be taken as the source port of
+# an outgoing connection (a node's warm-up makes thousands) before the node binds it, as happened once to a node whose
+# ingress opens ~20 s after the pick.
 PICKED_PORTS=()
 pick_port() {
-  local port
+  local port low
+  low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  (( low > 20000 + 2000 )) || low=32768
   for _ in $(seq 200); do
-    port=$(( 20000 + RANDOM % 30000 ))
+    port=$(( 20000 + RANDOM % (low - 20000) ))
     [[ " ${PICKED_PORTS[*]} " == *" $port "* ]] && continue
     if [[ -z $(ss -Htan "( sport = :$port )" 2>/dev/null) ]]; then PICKED_PORTS+=("$port"); echo "$port"; return 0; fi
   done
