@@ -45,16 +45,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PICKED=()
-pick_port() {
-  local port
-  for _ in $(seq 200); do
-    port=$(( 20000 + RANDOM % 30000 ))
-    [[ " ${PICKED[*]} " == *" $port "* ]] && continue
-    if [[ -z $(ss -Htan "( sport = :$port )" 2>/dev/null) ]]; then PICKED+=("$port"); echo "$port"; return 0; fi
-  done
-  die "no free port"
-}
+# pick_port (free ports below the kernel's ephemeral range); this script's own wait_for_200 below replaces lib.sh's.
+# shellcheck source=lib.sh
+source "$BENCH_DIR/lib.sh"
 
 wait_for_200() {
   local url=$1 pid=$2 deadline=$(( SECONDS + READY_TIMEOUT ))
