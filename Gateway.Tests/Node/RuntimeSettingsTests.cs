@@ -23,7 +23,8 @@ public sealed class RuntimeSettingsTests
         File.ReadAllText(Path.Combine(Protocol.Configuration.GatewayDefinitionsTests.RepoRoot(), relative));
 
     /// <summary>
-    /// Dynamic PGO stays on (turning it off reached the steady rate sooner but cost 20-30 % of it), and the tiering
+    /// Dynamic PGO stays on (turning it off reached the steady rate sooner but cost 14-30 % of it; it would also have
+    /// taken 2 MB off the idle RSS and 5 MB off the peak), and the tiering
     /// delay is not shortened for every machine: on two CPUs that cost +5 MB idle RSS and +3-4k JIT compilations per
     /// start (issue 12, ops/bench/RESULTS.md "Cold start: the single-CPU tiering delay"). Methods with loops are compiled
     /// optimised at once, not at tier 0 and again by on-stack replacement: ~3 MB less RSS, the same throughput.
