@@ -37,10 +37,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_DIR="$ROOT/ops/bench"
 # shellcheck source=policies.sh
 source "$BENCH_DIR/policies.sh"
+# shellcheck source=lib.sh
+source "$BENCH_DIR/lib.sh"
 
 VARIANTS=${VARIANTS:-gateway}
 YARP=${YARP:-1}
-SHIPPED_ENV=${SHIPPED_ENV-$(grep -v '^#' "$BENCH_DIR/shipped.env" | xargs)}
+SHIPPED_ENV=${SHIPPED_ENV-$(shipped_env)}
 DURATION=${DURATION:-60}
 SLICE=${SLICE:-5}
 STEADY=${STEADY:-20}
@@ -74,8 +76,6 @@ for tool in wrk nginx curl taskset ss dotnet; do command -v "$tool" >/dev/null |
 
 SLICES=$(( DURATION / SLICE ))
 STEADY_SLICES=$(( STEADY / SLICE ))
-# shellcheck source=lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init coldstart
 
 now_ms() { date +%s%3N; }

@@ -1,8 +1,11 @@
 # Shared by the load scripts in ops/bench (run.sh, alloc.sh, coldstart.sh, memory.sh): the run directory, the
 # processes a script starts (each stopped by PID when it exits), free ports, readiness polling and the bench gateway's
 # config.
-# Source it after defining log and die and setting BENCH_DIR, LOAD_CPU, KEEP_RUNDIR and READY_TIMEOUT, then call
-# bench_init NAME.
+# Sourcing it only defines functions; call them (bench_init NAME first) after defining log and die and setting
+# BENCH_DIR, LOAD_CPU, KEEP_RUNDIR and READY_TIMEOUT.
+
+# The environment the shipped image and systemd unit give a node, as "VAR=value VAR2=value" (ops/bench/shipped.env).
+shipped_env() { grep -v '^#' "$BENCH_DIR/shipped.env" | xargs; }
 
 # Creates RUNDIR (/tmp/gateway-NAME.XXXXXX) and sets the traps that stop every started process on exit. A script adds
 # each PID it starts to STARTED_PIDS and sets SUCCESS=1 at its end (the run directory is then removed unless KEEP_RUNDIR=1).

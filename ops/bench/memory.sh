@@ -60,6 +60,8 @@ R2R_DLL="$R2R_DIR/Gateway.Node.dll"
 
 log() { printf '[memory %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=lib.sh
+source "$BENCH_DIR/lib.sh"
 
 for v in ROUNDS SETTLE DURATION CONNECTIONS WARMUP_CYCLES WARMUP_LOAD WARMUP_IDLE TOP_FILES READY_TIMEOUT; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a non-negative integer, got '${!v}'"
@@ -72,7 +74,7 @@ for tool in wrk nginx curl taskset ss flock; do command -v "$tool" >/dev/null ||
 lever_env() {
   case $1 in
     baseline|r2r)     echo "-";;
-    shipped)          grep -v '^#' "$BENCH_DIR/shipped.env" | xargs;; # the shipped image's and unit's environment
+    shipped)          shipped_env;;                            # the shipped image's and unit's environment
     wx-off|r2r-wx-off) echo "DOTNET_EnableWriteXorExecute=0";;     # JIT code mapped once (RWX) instead of twice
     gen0-4m)          echo "DOTNET_GCgen0size=0x400000";;          # gen0 budget 4 MiB (default: sized from the L3 cache)
     gen0-2m)          echo "DOTNET_GCgen0size=0x200000";;
@@ -106,8 +108,6 @@ fi
 
 # ---------------------------------------------------------------- processes and cleanup
 
-# shellcheck source=lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init memory
 
 # ---------------------------------------------------------------- builds

@@ -40,6 +40,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_DIR="$ROOT/ops/bench"
 # shellcheck source=policies.sh
 source "$BENCH_DIR/policies.sh"
+# shellcheck source=lib.sh
+source "$BENCH_DIR/lib.sh"
 
 TARGETS=${TARGETS:-"direct yarp gateway"}
 ROUNDS=${ROUNDS:-5}
@@ -56,7 +58,7 @@ ACCESS_LOG_SAMPLE=${ACCESS_LOG_SAMPLE:-1.0}
 READY_TIMEOUT=${READY_TIMEOUT:-60}
 GATEWAY_ARGS=${GATEWAY_ARGS:-}
 GATEWAY_ALT_ENV=${GATEWAY_ALT_ENV:-}
-GATEWAY_ENV=${GATEWAY_ENV-$(grep -v '^#' "$BENCH_DIR/shipped.env" | xargs)}
+GATEWAY_ENV=${GATEWAY_ENV-$(shipped_env)}
 SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_RUNDIR=${KEEP_RUNDIR:-0}
 QUIET_WAIT=${QUIET_WAIT:-60}
@@ -93,8 +95,6 @@ done
 
 # ---------------------------------------------------------------- processes and cleanup
 
-# shellcheck source=lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init bench
 
 # ---------------------------------------------------------------- tools
