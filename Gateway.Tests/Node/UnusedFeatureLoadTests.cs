@@ -3,7 +3,7 @@ namespace Gateway.Tests.Node;
 /// <summary>
 /// A node pays in memory only for what its config uses (issue 12): with no tracing endpoint, no JWT policy and no MVC,
 /// the process maps none of OpenTelemetry's, IdentityModel's or MVC's assemblies, nor those System.Configuration loads to
-/// read an App.config, read from its /proc/PID/maps. And in
+/// read an App.config, nor Newtonsoft.Json (Akka's JSON fallback, built on first use), read from its /proc/PID/maps. And in
 /// CPU: .NET's per-request meters are exported (and so recorded per request) only when the config asks for them.
 /// </summary>
 [Trait("Category", "Process")]
@@ -36,6 +36,9 @@ public sealed class UnusedFeatureLoadTests
         // (AppConfigFile) answers, so the machine and exe configuration records, which loaded this (and, before the
         // first scrape, System.Diagnostics.Process and the XML parser's reader), are never built.
         Assert.DoesNotContain("System.Net.WebClient.dll", mapped);
+        // Akka's JSON fallback serializer is built on first use (OnDemandJsonSerializer): no message of this node needs
+        // it, so Newtonsoft.Json is never loaded.
+        Assert.DoesNotContain("Newtonsoft.Json.dll", mapped);
     }
 
     [Fact]
