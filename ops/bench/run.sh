@@ -8,10 +8,13 @@
 #                                  gateway-cached: the same gateway process, a cached route (hits)
 #                                  gateway-log: a second gateway with the access log on (to a file)
 #                                  gateway-alt: a second plain gateway with GATEWAY_ALT_ENV added to its
-#                                  environment, to compare a runtime setting with the gateway's in one run
+#                                  environment (and GATEWAY_ALT_DLL as its build), to compare a runtime
+#                                  setting or another build with the gateway's in one run
 #                                  gateway-policies: a gateway whose route has every policy on (rate limit
 #                                  never reached, breaker, active health check, metrics, access log at 1%)
 #   GATEWAY_ALT_ENV=""             gateway-alt's environment assignments, after GATEWAY_ENV (e.g. "DOTNET_TieredPGO=0")
+#   GATEWAY_ALT_DLL=""             gateway-alt's Gateway.Node.dll (default: the one the other gateways run), e.g. a
+#                                  copy of the build with another runtimeconfig.json
 #   ACCESS_LOG_SAMPLE=1.0          sample rate of gateway-log's access log (0-1)
 #   ROUNDS=5                       interleaved measured rounds per target
 #   DURATION=10                    seconds of wrk load per round
@@ -58,6 +61,7 @@ ACCESS_LOG_SAMPLE=${ACCESS_LOG_SAMPLE:-1.0}
 READY_TIMEOUT=${READY_TIMEOUT:-60}
 GATEWAY_ARGS=${GATEWAY_ARGS:-}
 GATEWAY_ALT_ENV=${GATEWAY_ALT_ENV:-}
+GATEWAY_ALT_DLL=${GATEWAY_ALT_DLL:-}
 GATEWAY_ENV=${GATEWAY_ENV-$(shipped_env)}
 SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_RUNDIR=${KEEP_RUNDIR:-0}
@@ -324,7 +328,9 @@ start_gateway() {
   local -a genv=() alt=()
   if [[ -n $GATEWAY_ENV ]]; then read -r -a genv <<<"$GATEWAY_ENV"; fi
   if [[ $t == gateway-alt && -n $GATEWAY_ALT_ENV ]]; then read -r -a alt <<<"$GATEWAY_ALT_ENV"; genv+=("${alt[@]}"); fi
-  env "${genv[@]}" GATEWAY_DATA_DIR="$RUNDIR/data-$t" GATEWAY_PORT_REMOTE=$(pick_port) GATEWAY_OPS_PORT=0 taskset -c "$PROXY_CPU" dotnet "$GATEWAY_DLL" --config "$RUNDIR/$t.conf" "${extra[@]}" \
+  local dll=$GATEWAY_DLL
+  if [[ $t == gateway-alt && -n $GATEWAY_ALT_DLL ]]; then dll=$GATEWAY_ALT_DLL; fi
+  env "${genv[@]}" GATEWAY_DATA_DIR="$RUNDIR/data-$t" GATEWAY_PORT_REMOTE=$(pick_port) GATEWAY_OPS_PORT=0 taskset -c "$PROXY_CPU" dotnet "$dll" --config "$RUNDIR/$t.conf" "${extra[@]}" \
     >"$RUNDIR/$t.log" 2>&1 &
   PID[$t]=$!
   STARTED_PIDS+=("${PID[$t]}")
@@ -417,6 +423,7 @@ fi
 if needs_gateway_build; then
   if [[ $SKIP_BUILD != 1 ]]; then build "$GATEWAY_PROJECT" Gateway.Node; fi
   [[ -f $GATEWAY_DLL ]] || die "missing $GATEWAY_DLL (build it or unset SKIP_BUILD)"
+  [[ -z $GATEWAY_ALT_DLL || -f $GATEWAY_ALT_DLL ]] || die "missing GATEWAY_ALT_DLL $GATEWAY_ALT_DLL"
 fi
 
 # Another build or test run on the machine would be measured along with the proxies: wait a
@@ -506,7 +513,7 @@ label() {
     gateway) echo "gateway";;
     gateway-cached) echo "gateway, cached route (L1 hits)";;
     gateway-log) echo "gateway, access log at $ACCESS_LOG_SAMPLE";;
-    gateway-alt) echo "gateway with ${GATEWAY_ALT_ENV:-(no other environment)}";;
+    gateway-alt) echo "gateway with ${GATEWAY_ALT_ENV:-(no other environment)}${GATEWAY_ALT_DLL:+, build $GATEWAY_ALT_DLL}";;
     gateway-policies) echo "gateway, every policy on (rate limit, breaker, health check, metrics, access log 1%)";;
   esac
 }
@@ -542,7 +549,7 @@ TABLE="$RUNDIR/table.md"
   fi
   if has_target gateway && has_target gateway-alt; then
     echo
-    echo "Gateway with ${GATEWAY_ALT_ENV:-(no other environment)} / gateway: $(ratio gateway-alt gateway) of the requests per second."
+    echo "Gateway with ${GATEWAY_ALT_ENV:-(no other environment)}${GATEWAY_ALT_DLL:+, build $GATEWAY_ALT_DLL} / gateway: $(ratio gateway-alt gateway) of the requests per second."
   fi
   echo
   gc=""
