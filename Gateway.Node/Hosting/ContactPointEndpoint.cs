@@ -44,8 +44,9 @@ internal sealed class ContactPointEndpoint : IAsyncDisposable
         if (!string.IsNullOrWhiteSpace(http.BasePath))
             throw new ConfigurationException($"akka.management.http.base-path must be empty: the contact point serves {SeedNodesPath} at the root (was \"{http.BasePath}\")");
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
+        // Empty, as the node's own host: nothing to configure but its listeners, nothing to log.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseKestrelCore();
         var addresses = await BindAddressesAsync(http.EffectiveBindHostname).ConfigureAwait(false);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -19,8 +19,9 @@ public sealed class EchoUpstream(int port, ILogger<EchoUpstream> log) : IHostedS
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // Empty, as the node's own host: nothing to configure but its listener, nothing to log.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

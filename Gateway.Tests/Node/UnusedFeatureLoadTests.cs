@@ -39,6 +39,10 @@ public sealed class UnusedFeatureLoadTests
         // Akka's JSON fallback serializer is built on first use (OnDemandJsonSerializer): no message of this node needs
         // it, so Newtonsoft.Json is never loaded.
         Assert.DoesNotContain("Newtonsoft.Json.dll", mapped);
+        // The node's host is built empty, not slim: no appsettings.json, environment or console-logger setup it would
+        // only undo (the node reads HOCON and logs through Serilog).
+        Assert.DoesNotContain("Microsoft.Extensions.Logging.Console.dll", mapped);
+        Assert.DoesNotContain("Microsoft.Extensions.Configuration.Json.dll", mapped);
     }
 
     [Fact]
