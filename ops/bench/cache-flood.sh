@@ -45,19 +45,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# pick_port (free ports below the kernel's ephemeral range); this script's own wait_for_200 below replaces lib.sh's.
+# pick_port (free ports below the kernel's ephemeral range) and wait_for_200 (bounded, with the log's tail on failure).
 # shellcheck source=lib.sh
 source "$BENCH_DIR/lib.sh"
-
-wait_for_200() {
-  local url=$1 pid=$2 deadline=$(( SECONDS + READY_TIMEOUT ))
-  while (( SECONDS < deadline )); do
-    kill -0 "$pid" 2>/dev/null || die "process $pid exited; see $RUNDIR"
-    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true) == 200 ]] && return 0
-    sleep 0.5
-  done
-  die "$url not ready after ${READY_TIMEOUT}s"
-}
 
 # Resident set of a process in MB (kB / 1024), and its peak.
 rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
@@ -74,7 +64,7 @@ nginx_port=$(pick_port)
 sed -e "s#@PORT@#$nginx_port#g" -e "s#@RUNDIR@#$RUNDIR#g" "$BENCH_DIR/nginx.conf.template" >"$RUNDIR/nginx.conf"
 taskset -c 0 nginx -p "$RUNDIR" -e "$RUNDIR/nginx-error.log" -c "$RUNDIR/nginx.conf" >"$RUNDIR/nginx.out" 2>&1 &
 STARTED+=($!)
-wait_for_200 "http://127.0.0.1:$nginx_port/" "${STARTED[-1]}"
+wait_for_200 nginx "http://127.0.0.1:$nginx_port/" "${STARTED[-1]}" "$RUNDIR/nginx-error.log"
 
 ingress=$(pick_port)
 admin=$(pick_port)
@@ -100,8 +90,8 @@ GATEWAY_DATA_DIR="$RUNDIR/data" GATEWAY_PORT_REMOTE=$(pick_port) GATEWAY_OPS_POR
   taskset -c 1 dotnet "$GATEWAY_DLL" --config "$RUNDIR/gateway.conf" >"$RUNDIR/gateway.log" 2>&1 &
 gw=$!
 STARTED+=($gw)
-wait_for_200 "http://127.0.0.1:$admin/readyz" "$gw"
-wait_for_200 "http://127.0.0.1:$ingress/item?id=probe" "$gw"
+wait_for_200 "gateway /readyz" "http://127.0.0.1:$admin/readyz" "$gw" "$RUNDIR/gateway.log"
+wait_for_200 "gateway proxying" "http://127.0.0.1:$ingress/item?id=probe" "$gw" "$RUNDIR/gateway.log"
 x_cache() { curl -s -D - -o /dev/null "http://127.0.0.1:$ingress/item?id=$1" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-cache" { print $2 }'; }
 hit=""
 for i in $(seq 20); do

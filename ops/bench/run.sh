@@ -549,7 +549,7 @@ TABLE="$RUNDIR/table.md"
   fi
   if has_target gateway && has_target gateway-alt; then
     echo
-    echo "Gateway with ${GATEWAY_ALT_ENV:-(no other environment)}${GATEWAY_ALT_DLL:+, build $GATEWAY_ALT_DLL} / gateway: $(ratio gateway-alt gateway) of the requests per second."
+    echo "$(label gateway-alt) / gateway: $(ratio gateway-alt gateway) of the requests per second."
   fi
   echo
   gc=""
