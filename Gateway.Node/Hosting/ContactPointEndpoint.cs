@@ -44,9 +44,7 @@ internal sealed class ContactPointEndpoint : IAsyncDisposable
         if (!string.IsNullOrWhiteSpace(http.BasePath))
             throw new ConfigurationException($"akka.management.http.base-path must be empty: the contact point serves {SeedNodesPath} at the root (was \"{http.BasePath}\")");
 
-        // Empty, as the node's own host: nothing to configure but its listeners, nothing to log.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseKestrelCore();
+        var builder = EmptyWebHost.CreateBuilder();
         var addresses = await BindAddressesAsync(http.EffectiveBindHostname).ConfigureAwait(false);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

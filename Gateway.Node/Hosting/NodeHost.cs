@@ -62,11 +62,7 @@ public static class NodeHost
             throw new ConfigurationException("invalid route or upstream definitions:\n  " + string.Join("\n  ", errors));
 
         MetricsSetup.Configure(config);
-        // Empty, not slim: a node is configured by its HOCON alone and logs through Serilog alone. The slim builder also
-        // read appsettings.json (watching the content root for it), DOTNET_ and ASPNETCORE_ variables and the command line
-        // as host configuration, and registered a console logger that ConfigureLogging removed again (issue 12).
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseKestrelCore();
+        var builder = EmptyWebHost.CreateBuilder();
         builder.Services.AddLogging();
         ConfigureLogging(builder, settings, logs);
         var ingressConnections = new IngressConnections([settings.IngressPort, settings.H2cPort, certificate is null ? 0 : tls.Port]);

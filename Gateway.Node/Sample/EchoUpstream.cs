@@ -19,9 +19,7 @@ public sealed class EchoUpstream(int port, ILogger<EchoUpstream> log) : IHostedS
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Empty, as the node's own host: nothing to configure but its listener, nothing to log.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseKestrelCore();
+        var builder = Hosting.EmptyWebHost.CreateBuilder();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
