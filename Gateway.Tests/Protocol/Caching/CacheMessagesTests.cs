@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
 using Akka.Actor;
-using Akka.Configuration;
-using Gateway.Node.Configuration;
 using Gateway.Actors.Caching;
 using Gateway.Protocol.Caching;
 using Gateway.Protocol.Serialization;
+using Gateway.Tests.Support;
 using Xunit;
 
 namespace Gateway.Tests.Protocol.Caching;
@@ -12,8 +11,7 @@ namespace Gateway.Tests.Protocol.Caching;
 /// <summary>The L2 messages carry a whole stored response between nodes: nothing of it may be lost on the way.</summary>
 public sealed class CacheMessagesTests : IDisposable
 {
-    private readonly ActorSystem _system = ActorSystem.Create("cache-serialization",
-        ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(NodeConfigLoader.Defaults));
+    private readonly ActorSystem _system = NodeSerializationSystem.Create("cache-serialization");
 
     internal static readonly CachedResponse Stored = new()
     {

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Configuration;
-using Gateway.Node.Configuration;
 using Gateway.Protocol.Configuration;
 using Gateway.Protocol.Routing;
 using Gateway.Protocol.Serialization;
 using Gateway.Protocol.Upstreams;
+using Gateway.Tests.Support;
 using Xunit;
 
 namespace Gateway.Tests.Protocol.Routing;
@@ -92,8 +92,7 @@ public sealed class TrafficDefinitionTests
     [Fact]
     public void GatewaySerializer_RoundTrip_KeepsTheTrafficSections()
     {
-        using var system = ActorSystem.Create("traffic-serialization",
-            ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(NodeConfigLoader.Defaults));
+        using var system = NodeSerializationSystem.Create("traffic-serialization");
         var serializer = new GatewaySerializer((ExtendedActorSystem)system);
 
         var back = ((RouteUpserted)serializer.FromBinary(serializer.ToBinary(new RouteUpserted(SplitRoute)), "route-upserted")).Route;

@@ -1,22 +1,19 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Akka.Actor;
-using Akka.Configuration;
-using Gateway.Node.Configuration;
 using Gateway.Protocol.Cluster;
 using Gateway.Protocol.Routing;
 using Gateway.Protocol.Serialization;
 using Gateway.Protocol.Upstreams;
 using Gateway.Protocol.Validation;
+using Gateway.Tests.Support;
 using Xunit;
 
 namespace Gateway.Tests.Protocol.Serialization;
 
 public sealed class GatewaySerializerTests : IDisposable
 {
-    // The embedded defaults bind the serializer; a local provider keeps the test free of sockets.
-    private readonly ActorSystem _system = ActorSystem.Create("serialization",
-        ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(NodeConfigLoader.Defaults));
+    private readonly ActorSystem _system = NodeSerializationSystem.Create("serialization");
 
     internal static readonly RouteDefinition FullRoute = new()
     {

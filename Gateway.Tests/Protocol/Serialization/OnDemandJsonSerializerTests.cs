@@ -1,8 +1,7 @@
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.Serialization;
-using Gateway.Node.Configuration;
 using Gateway.Protocol.Serialization;
+using Gateway.Tests.Support;
 using Xunit;
 
 namespace Gateway.Tests.Protocol.Serialization;
@@ -13,8 +12,7 @@ namespace Gateway.Tests.Protocol.Serialization;
 /// </summary>
 public sealed class OnDemandJsonSerializerTests : IDisposable
 {
-    private readonly ActorSystem _system = ActorSystem.Create("json-on-demand",
-        ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(NodeConfigLoader.Defaults));
+    private readonly ActorSystem _system = NodeSerializationSystem.Create("json-on-demand");
 
     /// <summary>A message no serializer binds, so Akka falls back to its JSON serializer (as for a user's own message).</summary>
     public sealed record Unbound(string Name, int Count, string[] Tags);
