@@ -23,6 +23,11 @@ public sealed class RuntimeSettingsTests
     private static string RepoFile(string relative) =>
         File.ReadAllText(Path.Combine(Protocol.Configuration.GatewayDefinitionsTests.RepoRoot(), relative));
 
+    /// <summary>The <c>VAR=value</c> lines of ops/bench/shipped.env: the environment the image and the unit give a node.</summary>
+    private static List<string> ShippedEnvironment() =>
+        RepoFile("ops/bench/shipped.env").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith('#')).ToList();
+
     /// <summary>
     /// Dynamic PGO stays on (turning it off reached the steady rate sooner but cost 14-30 % of it; it would also have
     /// taken 2 MB off the idle RSS and 5 MB off the peak), and the tiering
@@ -104,8 +109,7 @@ public sealed class RuntimeSettingsTests
     [Fact]
     public async Task Node_WithTheShippedEnvironment_StartsProxiesAndAppliesAnAdminWrite()
     {
-        var env = RepoFile("ops/bench/shipped.env").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(l => !l.StartsWith('#')).Select(l => l.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        var env = ShippedEnvironment().Select(l => l.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
         using var node = NodeProcess.StartSample(env, out var ingress, out var admin);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         await NodeProcessTests.WaitReadyAsync(client, admin, node);
@@ -124,8 +128,7 @@ public sealed class RuntimeSettingsTests
     [Fact]
     public void BenchShippedEnvironment_IsWhatTheImageAndTheUnitSet()
     {
-        var shipped = RepoFile("ops/bench/shipped.env").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(l => !l.StartsWith('#')).Order().ToList();
+        var shipped = ShippedEnvironment().Order().ToList();
         static List<string> Set(string file, string prefix) => RepoFile(file).Split('\n')
             .Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).Select(l => l[prefix.Length..].Trim()).Order().ToList();
         Assert.Contains(SingleCpuMultiplier, shipped);
